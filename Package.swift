@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module map: ../shared/DESIGN.md. Each target owns one job; tests sit in Tests/<Target>Tests.
+let package = Package(
+    name: "swift-vlm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vlm", targets: ["vlm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Shared JSON value, parser and Python-compatible serializer.
+        .target(name: "VLMJSON"),
+        .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
+
+        .executableTarget(
+            name: "vlm",
+            dependencies: [
+                "VLMJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)
