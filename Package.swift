@@ -16,6 +16,9 @@ let package = Package(
         .target(name: "VLMJSON"),
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
 
+        // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
+        .target(name: "VLMEngine"),
+
         .executableTarget(
             name: "vlm",
             dependencies: [
