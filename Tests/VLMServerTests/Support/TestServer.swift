@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import VLMServer
+
+/// A real server on a loopback port over the fake engine and frontend, stopped by `stop()`.
+struct TestServer {
+    let port: Int
+    let engine: FakeEngine
+    let task: Task<Void, Error>
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    static func start(engine: FakeEngine = FakeEngine(), configure: (inout ServerSettings) -> Void = { _ in }) async throws -> TestServer {
+        var settings = ServerSettings(servedModelNames: ["test-model", "alias"], modelPath: "/models/test", version: "0.1.0")
+        settings.host = "127.0.0.1"
+        settings.port = 0
+        settings.mediaFetch.imageTimeout = .milliseconds(700)
+        settings.logRequests = false
+        configure(&settings)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+        let server = try OpenAIServer(engine: engine, frontend: FakeFrontend(), settings: settings, logger: logger)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task { try await server.run(signals: []) { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("server did not start") }
+        return TestServer(port: port, engine: engine, task: task)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    struct Reply {
+        var status: Int
+        var body: String
+        var headers: HTTPHeaders
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8), options: [.fragmentsAllowed]) }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var errorMessage: String { (object["error"] as? [String: Any])?["message"] as? String ?? "" }
+    }
+
+    func request(_ method: HTTPMethod = .POST, _ path: String, body: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if body != nil { request.headers.add(name: "content-type", value: "application/json") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: bytes), headers: response.headers)
+    }
+
+    /// A chat request with one user message; `extra` is spliced into the body object.
+    func chat(_ content: String, extra: String = "", headers: [(String, String)] = []) async throws -> Reply {
+        try await request(.POST, "/v1/chat/completions",
+                          body: #"{"model":"test-model","messages":[{"role":"user","content":\#(content)}]\#(extra)}"#, headers: headers)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `data:` URL of a small PNG: only its header matters to the fake frontend (width × height).
+func pngDataURL(width: Int, height: Int, mediaType: String = "image/png") -> String {
+    "data:\(mediaType);base64," + pngHeader(width: width, height: height).base64EncodedString()
+}
+
+func pngHeader(width: Int, height: Int) -> Data {
+    var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+    for value in [width, height] { bytes += [24, 16, 8, 0].map { UInt8((value >> $0) & 0xFF) } }
+    bytes += [8, 2, 0, 0, 0, 0, 0, 0, 0]
+    return Data(bytes)
+}
