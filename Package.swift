@@ -47,12 +47,13 @@ let package = Package(
         .testTarget(
             name: "VLMServerTests",
             dependencies: [
-                "VLMServer",
+                "VLMServer", "VLMEngine", "VLMJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 

@@ -6,9 +6,11 @@ import VLMEngine
 import VLMJSON
 
 /// The OpenAI-compatible HTTP server (`vlm serve`): routes over an engine and a model frontend.
-public struct OpenAIServer: Sendable {
+public struct OpenAIServer: Service {
     let state: ServingState
     let fetcher: MediaFetcher
+    /// Called with the bound port once the server listens (port 0 picks a free one).
+    public var onListening: @Sendable (Int) async -> Void = { _ in }
 
     /// Throws `ServeConfigurationError` for settings that cannot work (a missing media folder, ...).
     public init(engine: any GenerationEngine, frontend: any ModelFrontend, settings: ServerSettings,
@@ -47,33 +49,49 @@ public struct OpenAIServer: Sendable {
     }
 
     /// Runs a generation handler so that a client closing its connection cancels it (and with it the
-    /// engine requests). A streamed answer is stopped by its first failed write instead.
+    /// engine requests); a streamed answer is stopped by its first failed write instead. Watching the
+    /// connection this way ends it after the response, so the response says `Connection: close` and
+    /// clients open a new one rather than reuse a closing one.
     static func cancellingOnDisconnect(_ request: Request, _ handler: @escaping (Request) async throws -> Response) async throws -> Response {
-        try await request.body.consumeWithCancellationOnInboundClose { body in
-            var request = request
-            request.body = body
-            return try await handler(request)
+        var response: Response
+        do {
+            response = try await request.body.consumeWithCancellationOnInboundClose { body in
+                var request = request
+                request.body = body
+                return try await handler(request)
+            }
+        } catch let error as APIError {
+            response = try jsonResponse(error.body, status: error.status)
         }
+        response.headers[.connection] = "close"
+        return response
     }
 
-    /// Serves until one of `signals` arrives (then stops accepting, lets in-flight requests finish for
-    /// `shutdownTimeout`, and aborts the rest) or until the calling task is cancelled.
-    public func run(signals: [UnixSignal] = [.sigterm, .sigint], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until graceful shutdown of the service group it runs in (stop accepting, let in-flight
+    /// requests finish; the group's time limit aborts the rest) or until the calling task is cancelled.
+    public func run() async throws {
         let settings = state.settings
+        let onListening = self.onListening
         let app = Application(
             router: router(),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "vlm/\(settings.version)"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
             logger: state.logger)
-        var configuration = ServiceGroupConfiguration(services: [.init(service: app)], gracefulShutdownSignals: signals, logger: state.logger)
-        configuration.maximumGracefulShutdownDuration = settings.shutdownTimeout
-        configuration.maximumCancellationDuration = .seconds(5)
         do {
-            try await ServiceGroup(configuration: configuration).run()
+            try await app.run()
         } catch {
             try? await fetcher.shutdown()
             throw error
         }
         try await fetcher.shutdown()
+    }
+
+    /// The service group `vlm serve` runs: graceful shutdown on `signals` (or when triggered), in-flight
+    /// requests cancelled (engine requests aborted) once `shutdownTimeout` has passed.
+    public func serviceGroup(signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+        var configuration = ServiceGroupConfiguration(services: [.init(service: self)], gracefulShutdownSignals: signals, logger: state.logger)
+        configuration.maximumGracefulShutdownDuration = state.settings.shutdownTimeout
+        configuration.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: configuration)
     }
 }

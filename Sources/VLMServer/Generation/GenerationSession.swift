@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import VLMEngine
 
 /// The engine requests behind one HTTP request (one for chat; one per prompt for text completions),
@@ -9,9 +10,7 @@ struct GenerationSession: Sendable {
     typealias Tagged = (prompt: Int, output: RequestOutput)
 
     let outputs: AsyncThrowingStream<Tagged, Error>
-    private let engine: any GenerationEngine
-    private let requestIds: [String]
-    private let pump: Task<Void, Never>
+    private let stop: @Sendable () -> Void
 
     /// Submits every request; throws `APIError` (400 for the engine's validation, 503 for a dead
     /// engine) with nothing left queued.
@@ -50,22 +49,27 @@ struct GenerationSession: Sendable {
             }
             metrics.requestEnded()
         }
-        continuation.onTermination = { termination in
-            if case .cancelled = termination {
-                pump.cancel()
-                for id in ids { engine.abort(requestId: id) }
+        // The client leaving, a cancelled handler and a failed write may all ask to stop: abort once.
+        let stopped = NIOLockedValueBox(false)
+        let stop: @Sendable () -> Void = {
+            let alreadyStopped = stopped.withLockedValue { value -> Bool in
+                defer { value = true }
+                return value
             }
+            guard !alreadyStopped else { return }
+            pump.cancel()
+            for id in ids { engine.abort(requestId: id) }
+        }
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { stop() }
         }
         outputs = merged
-        self.engine = engine
-        requestIds = ids
-        self.pump = pump
+        self.stop = stop
     }
 
-    /// Stops everything still running (aborting finished requests is harmless).
+    /// Stops everything still running (aborting requests that already finished is harmless).
     func cancel() {
-        pump.cancel()
-        for id in requestIds { engine.abort(requestId: id) }
+        stop()
     }
 
     /// Every output, gathered; cancelling the calling task aborts the requests.

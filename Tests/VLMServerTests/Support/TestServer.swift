@@ -3,12 +3,14 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import VLMServer
 
 /// A real server on a loopback port over the fake engine and frontend, stopped by `stop()`.
 struct TestServer {
     let port: Int
     let engine: FakeEngine
+    let group: ServiceGroup
     let task: Task<Void, Error>
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -21,16 +23,18 @@ struct TestServer {
         configure(&settings)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
-        let server = try OpenAIServer(engine: engine, frontend: FakeFrontend(), settings: settings, logger: logger)
+        var server = try OpenAIServer(engine: engine, frontend: FakeFrontend(), settings: settings, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task { try await server.run(signals: []) { continuation.yield($0) } }
+        server.onListening = { continuation.yield($0) }
+        let group = server.serviceGroup(signals: [])
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("server did not start") }
-        return TestServer(port: port, engine: engine, task: task)
+        return TestServer(port: port, engine: engine, group: group, task: task)
     }
 
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
