@@ -39,22 +39,26 @@ struct InfoRoutes {
             @NullEncoded var group: String?
             var isBlocking = false
 
+            /// Keys in vLLM's order (encoding follows this list).
             enum CodingKeys: String, CodingKey {
-                case id, object, created, organization, group
+                case id, object, created
                 case allowCreateEngine = "allow_create_engine"
                 case allowSampling = "allow_sampling"
                 case allowLogprobs = "allow_logprobs"
                 case allowSearchIndices = "allow_search_indices"
                 case allowView = "allow_view"
                 case allowFineTuning = "allow_fine_tuning"
+                case organization, group
                 case isBlocking = "is_blocking"
             }
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, object, created, root, parent, permission
+            case id, object, created
             case ownedBy = "owned_by"
+            case root, parent
             case maxModelLen = "max_model_len"
+            case permission
         }
     }
 

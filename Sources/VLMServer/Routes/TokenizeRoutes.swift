@@ -53,8 +53,9 @@ struct TokenizeRoutes {
         @NullEncoded var tokenStrs: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case count, tokens
+            case count
             case maxModelLen = "max_model_len"
+            case tokens
             case tokenStrs = "token_strs"
         }
     }
