@@ -1,3 +1,4 @@
+import VLMEngine
 import VLMJSON
 
 /// Everything `vlm serve` decides at start-up that the HTTP side needs.
@@ -16,8 +17,8 @@ public struct ServerSettings: Sendable {
     public var mmProcessorKwargs = JSONObject()
     public var mediaFetch = MediaFetchPolicy()
     public var cors = CORSSettings()
-    /// From `generation_config.json` unless `--generation-config vllm`.
-    public var samplingDefaults = SamplingDefaults()
+    /// What a request does not set: vLLM's defaults, or the checkpoint's generation_config.json.
+    public var samplingDefaults = SamplingParams()
     /// `--max-logprobs`.
     public var maxLogprobs = 20
     /// Off with `--disable-log-requests`.

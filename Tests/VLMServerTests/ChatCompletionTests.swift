@@ -66,7 +66,7 @@ import VLMJSON
         let reply = try await server.chat(content)
         #expect(reply.status == 200, "\(reply.body)")
         // 21 text tokens + vision_start/end + 4 image pads (2×2 blocks of 28 px).
-        #expect(reply.body.contains(#""usage":{"prompt_tokens":27,"total_tokens":38,"completion_tokens":11,"prompt_tokens_details":{"cached_tokens":2,"multimodal_tokens":{"image":4}}}"#))
+        #expect(reply.body.contains(#""usage":{"prompt_tokens":27,"total_tokens":38,"completion_tokens":11,"prompt_tokens_details":{"cached_tokens":2,"image_tokens":4,"multimodal_tokens":{"image":4}}}"#))
         let submitted = try #require(server.engine.submitted.first)
         #expect(submitted.promptTokenIds.filter { $0 == 256 }.count == 4)
         #expect(submitted.visionItems.count == 1)
@@ -100,7 +100,10 @@ import VLMJSON
     }
 
     @Test func samplingFieldsReachTheEngine() async throws {
-        let server = try await TestServer.start { $0.samplingDefaults = SamplingDefaults(temperature: 0.7, topK: 20) }
+        let server = try await TestServer.start {
+            $0.samplingDefaults.temperature = 0.7
+            $0.samplingDefaults.topK = 20
+        }
         defer { Task { await server.stop() } }
         _ = try await server.chat(#""Hi""#, extra: #","top_p":0.8,"repetition_penalty":1.05,"max_tokens":5,"stop":"x","seed":-1,"priority":3"#)
         let request = try #require(server.engine.submitted.first)

@@ -19,6 +19,11 @@ import Testing
         return engine.aborted
     }
 
+    /// Waits until the engine has the request, so a shutdown cannot come before the connection.
+    static func waitForSubmission(_ engine: FakeEngine) async throws {
+        for _ in 0..<500 where engine.submitted.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
     @Test func clientLeavingAFullAnswerAbortsItsRequest() async throws {
         let server = try await TestServer.start(engine: Self.slowEngine())
         defer { Task { await server.stop() } }
@@ -74,7 +79,7 @@ import Testing
     @Test func shutdownLetsRunningRequestsFinish() async throws {
         let server = try await TestServer.start(engine: Self.slowEngine(.milliseconds(20)))
         async let answer = server.chat(#""Hi""#)
-        try await Task.sleep(for: .milliseconds(60))
+        try await Self.waitForSubmission(server.engine)
         await server.group.triggerGracefulShutdown()
         #expect(try await answer.status == 200)
         _ = try? await server.task.value
@@ -84,7 +89,7 @@ import Testing
     @Test func shutdownAbortsWhatOutlivesTheTimeout() async throws {
         let server = try await TestServer.start(engine: Self.slowEngine(.seconds(1))) { $0.shutdownTimeout = .milliseconds(200) }
         async let answer = server.chat(#""Hi""#)
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.waitForSubmission(server.engine)
         await server.group.triggerGracefulShutdown()
         _ = try? await answer
         _ = try? await server.task.value

@@ -18,7 +18,7 @@ import Testing
     @Test func imageByHTTPURL() async throws {
         let reply = try await fetch("/image.png")
         #expect(reply.status == 200, "\(reply.body)")
-        #expect(reply.body.contains(#""multimodal_tokens":{"image":2}"#))
+        #expect(reply.body.contains(#""image_tokens":2,"multimodal_tokens":{"image":2}"#))
     }
 
     @Test func redirectIsFollowed() async throws {
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func serverThatNeverAnswersTimesOut() async throws {
-        let reply = try await fetch("/never")
+        let reply = try await fetch("/never") { $0.mediaFetch.imageTimeout = .milliseconds(700) }
         #expect(reply.status == 400)
         #expect(reply.errorMessage.hasPrefix("Timed out after 0.7 s fetching image URL http://127.0.0.1:"))
         #expect(reply.errorMessage.hasSuffix("/never; the limit is set by VLM_IMAGE_FETCH_TIMEOUT (seconds)."))

@@ -101,21 +101,22 @@ struct GenerationFields: Decodable {
     var includeUsage: Bool { streamOptions?.includeUsage ?? false }
     var continuousUsage: Bool { includeUsage && (streamOptions?.continuousUsageStats ?? false) }
 
-    /// Engine sampling parameters: request values over the checkpoint's generation defaults over vLLM's.
-    func samplingParams(defaults: SamplingDefaults, maxTokens requestedMax: Int?, logprobs: Int?) -> SamplingParams {
-        var params = SamplingParams()
+    /// Engine sampling parameters: the request's values over `defaults` (vLLM's, or the checkpoint's
+    /// generation_config.json under `--generation-config auto`).
+    func samplingParams(defaults: SamplingParams, maxTokens requestedMax: Int?, logprobs: Int?) -> SamplingParams {
+        var params = defaults
         params.n = n ?? 1
-        params.temperature = temperature ?? defaults.temperature ?? params.temperature
-        params.topP = topP ?? defaults.topP ?? params.topP
-        params.topK = topK ?? defaults.topK ?? params.topK
-        params.minP = minP ?? defaults.minP ?? params.minP
-        params.repetitionPenalty = repetitionPenalty ?? defaults.repetitionPenalty ?? params.repetitionPenalty
-        params.presencePenalty = presencePenalty ?? params.presencePenalty
-        params.frequencyPenalty = frequencyPenalty ?? params.frequencyPenalty
+        params.temperature = temperature ?? defaults.temperature
+        params.topP = topP ?? defaults.topP
+        params.topK = topK ?? defaults.topK
+        params.minP = minP ?? defaults.minP
+        params.repetitionPenalty = repetitionPenalty ?? defaults.repetitionPenalty
+        params.presencePenalty = presencePenalty ?? defaults.presencePenalty
+        params.frequencyPenalty = frequencyPenalty ?? defaults.frequencyPenalty
         // A negative seed keeps its bits, so each distinct seed stays distinct.
         params.seed = seed.map { UInt64(bitPattern: Int64($0)) }
         params.maxTokens = requestedMax ?? defaults.maxTokens
-        params.minTokens = minTokens ?? params.minTokens
+        params.minTokens = minTokens ?? defaults.minTokens
         params.stop = stop?.values ?? []
         params.stopTokenIds = stopTokenIds ?? []
         params.includeStopStrInOutput = includeStopStrInOutput ?? false
@@ -123,26 +124,5 @@ struct GenerationFields: Decodable {
         params.skipSpecialTokens = skipSpecialTokens ?? true
         params.logprobs = logprobs
         return params
-    }
-}
-
-/// Sampling defaults a checkpoint's `generation_config.json` supplies (`--generation-config auto`).
-public struct SamplingDefaults: Sendable, Equatable {
-    public var temperature: Double?
-    public var topP: Double?
-    public var topK: Int?
-    public var minP: Double?
-    public var repetitionPenalty: Double?
-    public var maxTokens: Int?
-
-    public init(temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, minP: Double? = nil,
-                repetitionPenalty: Double? = nil, maxTokens: Int? = nil)
-    {
-        self.temperature = temperature
-        self.topP = topP
-        self.topK = topK
-        self.minP = minP
-        self.repetitionPenalty = repetitionPenalty
-        self.maxTokens = maxTokens
     }
 }

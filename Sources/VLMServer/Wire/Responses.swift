@@ -17,14 +17,17 @@ struct Usage: Encodable, Sendable, Equatable {
     var completionTokens: Int
     var promptTokensDetails: PromptTokensDetails?
 
-    /// Prompt tokens served from the prefix cache, and how many prompt tokens are images / videos.
+    /// Prompt tokens served from the prefix cache, and how many prompt tokens are images / videos:
+    /// OpenAI's `image_tokens` (which its SDK types) and vLLM's `multimodal_tokens` by kind.
     struct PromptTokensDetails: Encodable, Sendable, Equatable {
         var cachedTokens: Int
+        var imageTokens: Int?
         /// `{"image": N, "video": M}`, kinds with no tokens left out.
         var multimodalTokens: JSONValue?
 
         enum CodingKeys: String, CodingKey {
             case cachedTokens = "cached_tokens"
+            case imageTokens = "image_tokens"
             case multimodalTokens = "multimodal_tokens"
         }
     }
@@ -43,7 +46,8 @@ struct Usage: Encodable, Sendable, Equatable {
         var multimodal = JSONObject()
         if imageTokens > 0 { multimodal["image"] = .int(imageTokens) }
         if videoTokens > 0 { multimodal["video"] = .int(videoTokens) }
-        promptTokensDetails = PromptTokensDetails(cachedTokens: cached, multimodalTokens: multimodal.isEmpty ? nil : .object(multimodal))
+        promptTokensDetails = PromptTokensDetails(
+            cachedTokens: cached, imageTokens: imageTokens > 0 ? imageTokens : nil, multimodalTokens: multimodal.isEmpty ? nil : .object(multimodal))
     }
 }
 

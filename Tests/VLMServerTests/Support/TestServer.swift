@@ -18,7 +18,6 @@ struct TestServer {
         var settings = ServerSettings(servedModelNames: ["test-model", "alias"], modelPath: "/models/test", version: "0.1.0")
         settings.host = "127.0.0.1"
         settings.port = 0
-        settings.mediaFetch.imageTimeout = .milliseconds(700)
         settings.logRequests = false
         configure(&settings)
         var logger = Logger(label: "test-server")
