@@ -16,6 +16,10 @@ let package = Package(
         .target(name: "VLMJSON"),
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
 
+        // Tokenizer: tokenizer.json → byte-level BPE encode/decode, exact to Hugging Face tokenizers.
+        .target(name: "VLMTokenizer", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMTokenizerTests", dependencies: ["VLMTokenizer", "VLMJSON"]),
+
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine"),
 
