@@ -19,6 +19,8 @@ let package = Package(
         // Tokenizer: tokenizer.json → byte-level BPE encode/decode, exact to Hugging Face tokenizers.
         .target(name: "VLMTokenizer", dependencies: ["VLMJSON"]),
         .testTarget(name: "VLMTokenizerTests", dependencies: ["VLMTokenizer", "VLMJSON"]),
+        .executableTarget(
+            name: "TokenizerBenchmark", dependencies: ["VLMTokenizer"], path: "benchmarks/tokenizer/TokenizerBenchmark"),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine"),
@@ -27,6 +29,7 @@ let package = Package(
             name: "vlm",
             dependencies: [
                 "VLMJSON",
+                "VLMTokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

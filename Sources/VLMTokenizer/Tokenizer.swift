@@ -53,11 +53,13 @@ public final class Tokenizer: Sendable {
     }
 
     private static func read(_ url: URL) throws -> [UInt8] {
-        do {
-            return [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw TokenizerError.fileUnreadable(path: url.path, reason: "\(error)")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TokenizerError.fileUnreadable(path: url.path, reason: "no such file")
         }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TokenizerError.fileUnreadable(path: url.path, reason: "permission denied or not a regular file")
+        }
+        return [UInt8](data)
     }
 
     /// The config must name tokens the tokenizer has; transformers would add unknown ones, which would

@@ -15,6 +15,8 @@ struct TokenizerDefinition {
     }
 
     static let file = "tokenizer.json"
+    /// Ids index arrays, so a hostile id must not allocate gigabytes; real vocabularies are far smaller.
+    static let idLimit = 1 << 24
 
     /// The model's vocabulary (added tokens are separate).
     var vocabulary: [String: Int] = [:]
@@ -112,8 +114,8 @@ struct TokenizerDefinition {
         guard let vocab = model["vocab"]?.objectValue else { throw Self.malformed("model.vocab must be an object") }
         vocabulary.reserveCapacity(vocab.count)
         for (token, idValue) in vocab {
-            guard let id = idValue.intValue, id >= 0, id <= Int(Int32.max) else {
-                throw Self.malformed("model.vocab[\"\(token)\"] must be a non-negative integer id")
+            guard let id = idValue.intValue, id >= 0, id < Self.idLimit else {
+                throw Self.malformed("model.vocab[\"\(token)\"] must be an integer id from 0 to \(Self.idLimit - 1)")
             }
             vocabulary[token] = id
         }
@@ -139,8 +141,8 @@ struct TokenizerDefinition {
         guard let value, !value.isNull else { return }
         guard let list = value.arrayValue else { throw Self.malformed("added_tokens must be an array") }
         for (index, entry) in list.enumerated() {
-            guard let id = entry["id"]?.intValue, id >= 0, id <= Int(Int32.max), let content = entry["content"]?.stringValue else {
-                throw Self.malformed("added_tokens[\(index)] needs an integer \"id\" and a string \"content\"")
+            guard let id = entry["id"]?.intValue, id >= 0, id < Self.idLimit, let content = entry["content"]?.stringValue else {
+                throw Self.malformed("added_tokens[\(index)] needs an integer \"id\" from 0 to \(Self.idLimit - 1) and a string \"content\"")
             }
             if entry["single_word"]?.boolValue == true {
                 throw Self.unsupported("single_word on the added token \"\(content)\"")

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 import VLMTokenizer
 
@@ -35,5 +37,17 @@ import VLMTokenizer
             return streamed != tokenizer.decode(item.ids)
         }
         #expect(failures.isEmpty, "\(failures.count) cases differ, first: \(failures.prefix(3).map(\.name))")
+    }
+
+    /// Encoders borrow separate working memory, so threads sharing one tokenizer agree with a single one.
+    @Test func concurrentEncodesGiveTheSameIds() throws {
+        let tokenizer = try Fixtures.tokenizer("qwen2-vl")
+        let cases = Array(try Fixtures.encodeCases("qwen2-vl").prefix(400))
+        let results = Mutex([[Int]?](repeating: nil, count: cases.count))
+        DispatchQueue.concurrentPerform(iterations: cases.count) { index in
+            let ids = tokenizer.encode(cases[index].text)
+            results.withLock { $0[index] = ids }
+        }
+        #expect(results.withLock { $0 } == cases.map(\.ids))
     }
 }

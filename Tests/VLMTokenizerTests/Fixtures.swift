@@ -26,15 +26,19 @@ enum Fixtures {
         try JSONParser.parse(try bytes(relativePath))
     }
 
-    /// Each tokenizer is loaded once per test process (tokenizer.json is 7 MB).
-    private static let loaded: [String: Result<Tokenizer, Error>] = Dictionary(
-        uniqueKeysWithValues: ["qwen2-vl", "qwen2.5-vl", "tiny"].map { variant in
-            (variant, Result { try Tokenizer(directory: directory(variant)) })
-        })
+    /// Each tokenizer is loaded once per test process (tokenizer.json is 7 MB), each in its own lazy
+    /// static so that parallel tests load them in parallel.
+    private static let qwen2VL = Result { try Tokenizer(directory: directory("qwen2-vl")) }
+    private static let qwen25VL = Result { try Tokenizer(directory: directory("qwen2.5-vl")) }
+    private static let tiny = Result { try Tokenizer(directory: directory("tiny")) }
 
     static func tokenizer(_ variant: String) throws -> Tokenizer {
-        guard let result = loaded[variant] else { throw Missing(path: variant) }
-        return try result.get()
+        switch variant {
+        case "qwen2-vl": return try qwen2VL.get()
+        case "qwen2.5-vl": return try qwen25VL.get()
+        case "tiny": return try tiny.get()
+        default: throw Missing(path: variant)
+        }
     }
 
     struct EncodeCase {
@@ -45,20 +49,24 @@ enum Fixtures {
     }
 
     /// Reference encodings, parsed once per test process.
-    private static let loadedCases: [String: Result<[EncodeCase], Error>] = Dictionary(
-        uniqueKeysWithValues: ["qwen2-vl", "qwen2.5-vl", "tiny"].map { variant in
-            (variant, Result {
-                try (json("reference/encode-\(variant).json")["cases"]?.arrayValue ?? []).map { item in
-                    EncodeCase(name: item["name"]?.stringValue ?? "", text: item["text"]?.stringValue ?? "",
-                               ids: item["ids"]?.arrayValue?.compactMap(\.intValue) ?? [],
-                               nfc: item["nfc"]?.stringValue ?? "")
-                }
-            })
-        })
+    private static let qwen2VLCases = Result { try readEncodeCases("qwen2-vl") }
+    private static let qwen25VLCases = Result { try readEncodeCases("qwen2.5-vl") }
+    private static let tinyCases = Result { try readEncodeCases("tiny") }
 
     static func encodeCases(_ variant: String) throws -> [EncodeCase] {
-        guard let result = loadedCases[variant] else { throw Missing(path: variant) }
-        return try result.get()
+        switch variant {
+        case "qwen2-vl": return try qwen2VLCases.get()
+        case "qwen2.5-vl": return try qwen25VLCases.get()
+        case "tiny": return try tinyCases.get()
+        default: throw Missing(path: variant)
+        }
+    }
+
+    private static func readEncodeCases(_ variant: String) throws -> [EncodeCase] {
+        try (json("reference/encode-\(variant).json")["cases"]?.arrayValue ?? []).map { item in
+            EncodeCase(name: item["name"]?.stringValue ?? "", text: item["text"]?.stringValue ?? "",
+                       ids: item["ids"]?.arrayValue?.compactMap(\.intValue) ?? [], nfc: item["nfc"]?.stringValue ?? "")
+        }
     }
 
     /// Where two id lists first differ, for failure messages.

@@ -42,6 +42,14 @@ import VLMJSON
         #expect(normalize("e\u{301} \u{1100}\u{1161}\u{11A8}") == "é 각")
     }
 
+    /// A hostile run of 100,000 combining marks in reverse class order is sorted, not left to a
+    /// quadratic insertion sort.
+    @Test func longRunsOfCombiningMarksAreReordered() {
+        let marks = String(repeating: "\u{301}\u{316}", count: 50_000)
+        let expected = "\u{E1}" + String(repeating: "\u{316}", count: 50_000) + String(repeating: "\u{301}", count: 49_999)
+        #expect(normalize("a" + marks) == expected)
+    }
+
     @Test func leavesCharactersNewerThanUnicode9Alone() {
         // U+113C2 U+113C2 compose to U+113C5 in Unicode 16, which tokenizers' tables predate.
         #expect(normalize("\u{113C2}\u{113C2}") == "\u{113C2}\u{113C2}")

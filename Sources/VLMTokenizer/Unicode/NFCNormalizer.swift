@@ -68,23 +68,28 @@ struct NFCNormalizer: Sendable {
         value < 0x300 ? 0 : properties.entry(value) & 0xFF
     }
 
-    /// Stable insertion sort of each run of non-starters by combining class.
+    /// Puts each run of non-starters in order of combining class, keeping the order of equal classes.
     private func reorderCombiningMarks(_ scalars: inout [UInt32]) {
-        var index = 1
+        var index = 0
         while index < scalars.count {
-            let current = scalars[index]
-            let currentClass = combiningClass(current)
-            if currentClass != 0 {
-                var position = index
-                while position > 0 {
-                    let previousClass = combiningClass(scalars[position - 1])
-                    if previousClass <= currentClass || previousClass == 0 { break }
-                    scalars[position] = scalars[position - 1]
-                    position -= 1
-                }
-                scalars[position] = current
+            guard combiningClass(scalars[index]) != 0 else {
+                index += 1
+                continue
             }
-            index += 1
+            var end = index + 1
+            while end < scalars.count, combiningClass(scalars[end]) != 0 { end += 1 }
+            if end - index > 1 { sortRun(&scalars, index..<end) }
+            index = end
+        }
+    }
+
+    /// Sorting (class, position) keys, which are all distinct, is stable whatever the algorithm, and
+    /// O(n log n) even for a hostile megabyte of combining marks.
+    private func sortRun(_ scalars: inout [UInt32], _ run: Range<Int>) {
+        let keys = run.map { UInt64(combiningClass(scalars[$0])) << 32 | UInt64($0) }.sorted()
+        let original = Array(scalars[run])
+        for (offset, key) in keys.enumerated() {
+            scalars[run.lowerBound + offset] = original[Int(key & 0xFFFF_FFFF) - run.lowerBound]
         }
     }
 
