@@ -1,9 +1,4 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import VLMJSON
 import VLMTokenizer
 
@@ -12,18 +7,17 @@ struct DetokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detokenize", abstract: "Print the text of the JSON array of token ids on stdin as JSON.")
 
-    @Option(help: "Checkpoint folder with tokenizer.json.")
-    var model: String
+    @OptionGroup var model: TokenizerModelOption
 
     func run() throws {
-        let tokenizer = try Tokenizer(directory: URL(fileURLWithPath: model))
-        let ids = try Self.parseIds(try StandardInput.readAll(), vocabularySize: tokenizer.vocabularySize) { tokenizer.token(forId: $0) != nil }
+        let tokenizer = try model.loadTokenizer()
+        let ids = try Self.parseIds(try StandardInput.readAll(), tokenizer: tokenizer)
         let output: JSONValue = ["text": .string(tokenizer.decode(ids))]
         print(output.serialized())
     }
 
     /// The ids of a JSON array; anything else, or an id no token has, is an error.
-    static func parseIds(_ bytes: [UInt8], vocabularySize: Int, isKnown: (Int) -> Bool) throws -> [Int] {
+    static func parseIds(_ bytes: [UInt8], tokenizer: Tokenizer) throws -> [Int] {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw CommandFailure(description: "stdin: \(error)") }
         guard let items = value.arrayValue else {
@@ -33,8 +27,8 @@ struct DetokenizeCommand: ParsableCommand {
             guard case .int(let id) = item else {
                 throw CommandFailure(description: "item \(position) of the array is a \(item.typeName), not an integer token id")
             }
-            guard isKnown(id) else {
-                throw CommandFailure(description: "item \(position): \(id) is not a token id (the vocabulary has ids 0..<\(vocabularySize))")
+            guard tokenizer.token(forId: id) != nil else {
+                throw CommandFailure(description: "item \(position): \(id) is not a token id (the vocabulary has ids 0..<\(tokenizer.vocabularySize))")
             }
             return id
         }

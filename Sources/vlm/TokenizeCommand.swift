@@ -1,9 +1,4 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import VLMJSON
 import VLMTokenizer
 
@@ -12,11 +7,10 @@ struct TokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenize", abstract: "Print the token ids of the UTF-8 text on stdin as JSON.")
 
-    @Option(help: "Checkpoint folder with tokenizer.json.")
-    var model: String
+    @OptionGroup var model: TokenizerModelOption
 
     func run() throws {
-        let tokenizer = try Tokenizer(directory: URL(fileURLWithPath: model))
+        let tokenizer = try model.loadTokenizer()
         let ids = tokenizer.encode(try StandardInput.readText())
         let output: JSONValue = ["ids": .array(ids.map { .int($0) }), "count": .int(ids.count)]
         print(output.serialized())

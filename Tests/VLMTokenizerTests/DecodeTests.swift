@@ -21,6 +21,20 @@ import VLMTokenizer
         #expect(mismatches.isEmpty, "\(mismatches.count) differ, first: \(mismatches.prefix(3))")
     }
 
+    /// Random ids give invalid UTF-8 everywhere; streaming must still add up to the full decode.
+    @Test(arguments: ["qwen2-vl", "tiny"])
+    func streamingRandomIdsAddsUpToTheFullDecode(variant: String) throws {
+        let tokenizer = try Fixtures.tokenizer(variant)
+        let cases = try Fixtures.json("reference/decode-\(variant).json")["cases"]?.arrayValue ?? []
+        let failures = cases.compactMap { item -> [Int]? in
+            let ids = item["ids"]?.arrayValue?.compactMap(\.intValue) ?? []
+            var decoder = tokenizer.makeIncrementalDecoder()
+            let streamed = ids.map { decoder.add($0) }.joined() + decoder.finish()
+            return streamed == item["text"]?.stringValue ? nil : ids
+        }
+        #expect(failures.isEmpty, "\(failures.count) differ, first: \(failures.prefix(3))")
+    }
+
     @Test func streamingHoldsBackACharacterSplitAcrossTokens() throws {
         let tokenizer = try Fixtures.tokenizer("qwen2-vl")
         #expect(tokenizer.encode("𠀀") == [172, 63219, 222])
