@@ -15,8 +15,10 @@ public final class Tokenizer: Sendable {
     /// Added tokens matched on the raw text, and those (`normalized: true`) matched after NFC.
     private let rawTokens: AddedTokenMatcher
     private let normalizedTokens: AddedTokenMatcher
-    /// Per-thread working memory (word cache, BPE buffers), borrowed for one `encode` call.
+    /// Working memory (word cache, BPE buffers), borrowed for one `encode` call so that concurrent
+    /// calls never share it; at most `pooledScratchLimit` are kept (about 1 MB each).
     private let scratchPool = Mutex<[EncodeScratch]>([])
+    private static let pooledScratchLimit = 16
 
     public let config: TokenizerConfig
     public let eosTokenId: Int?
@@ -115,7 +117,11 @@ public final class Tokenizer: Sendable {
 
     private func encode(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
         var scratch = scratchPool.withLock { $0.popLast() } ?? EncodeScratch()
-        defer { scratchPool.withLock { $0.append(scratch) } }
+        defer {
+            scratchPool.withLock { pool in
+                if pool.count < Self.pooledScratchLimit { pool.append(scratch) }
+            }
+        }
         var ids = [Int]()
         ids.reserveCapacity(bytes.count / 3 + 1)
         forEachSegment(of: bytes, matcher: rawTokens, ids: &ids) { text, ids in

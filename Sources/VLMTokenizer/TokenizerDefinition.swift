@@ -94,11 +94,9 @@ struct TokenizerDefinition {
             if allowNull { return }
             throw unsupported("no \(field) (ByteLevel is required)")
         }
+        // As a decoder or post-processor, ByteLevel's options only affect offsets, which we do not produce.
         let type = try typeName(value, field: field)
         guard type == "ByteLevel" else { throw unsupported("\(field) \"\(type)\" (only ByteLevel is implemented)") }
-        guard value["add_prefix_space"]?.boolValue != true || field == "post_processor" else {
-            throw unsupported("\(field) ByteLevel add_prefix_space")
-        }
     }
 
     private mutating func readModel(_ value: JSONValue?) throws {

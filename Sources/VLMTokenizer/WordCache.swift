@@ -3,7 +3,7 @@
 struct WordCache {
     /// Longer words are rare enough not to be worth storing.
     static let maximumWordLength = 128
-    private static let slotCount = 1 << 16
+    private static let slotCount = 1 << 15
     private static let maximumEntries = slotCount / 2
 
     private struct Slot {
