@@ -41,7 +41,7 @@ import VLMJSON
         var tokens: [Int] = []
         let steps = golden["greedy_top5"]?.arrayValue ?? []
         for step in steps {
-            let token = argmax(logits)
+            let token = TokenSampler.argmax(logits)
             tokens.append(token)
             logits = try runner.decode(token)
             try expectClose(logits, step, "\(model) \(caseName) step \(tokens.count)")
@@ -60,18 +60,13 @@ import VLMJSON
         try expectClose(try runner.prefill(chunkSize: 7), golden["prefill_top50"]!, "\(model) chunked prefill")
     }
 
-    private func argmax(_ logits: ArraySlice<Float>) -> Int {
-        var best = logits.startIndex
-        for i in logits.indices where logits[i] > logits[best] { best = i }
-        return best - logits.startIndex
-    }
-
     /// Our logits at the golden's top ids are within tolerance, and our best id is its best id.
     private func expectClose(_ logits: ArraySlice<Float>, _ top: JSONValue, _ label: String) throws {
         let ids = top["ids"]!.ints, values = top["values"]!.floats
         try #require(ids.count == values.count && !ids.isEmpty)
-        let worst = zip(ids, values).map { abs(logits[logits.startIndex + $0] - $1) }.max() ?? .infinity
+        let row = Array(logits)
+        let worst = zip(ids, values).map { abs(row[$0] - $1) }.max() ?? .infinity
         #expect(worst <= Self.tolerance, "\(label): max logit error \(worst)")
-        #expect(argmax(logits) == ids[0], "\(label): best token")
+        #expect(TokenSampler.argmax(logits) == ids[0], "\(label): best token")
     }
 }

@@ -3,6 +3,21 @@
 extension CPUBackend {
     private static let tileRows = 64
     private static let tileWeights = 64
+    /// Up to this many input rows, bf16 weights are converted in registers instead of per tile.
+    private static let directRows = 4
+
+    private func linearBF16FewRows(_ input: UnsafeMutablePointer<Float>, _ weight: Tensor, _ bias: [Float]?,
+                                   _ output: UnsafeMutablePointer<Float>, m: Int, k: Int, n: Int)
+    {
+        let w = UnsafePointer(weight.rawAddress.assumingMemoryBound(to: UInt16.self))
+        Parallel.forEachChunk(n, minimumChunk: max(1, 65536 / max(1, k * m))) { columns in
+            for j in columns {
+                for row in 0 ..< m {
+                    output[row * n + j] = Vector.dotBF16(input + row * k, w + j * k, k) + (bias?[j] ?? 0)
+                }
+            }
+        }
+    }
 
     public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, into out: Tensor) {
         let m = x.rowCount, k = x.rowLength, n = weight.rowCount
@@ -15,6 +30,10 @@ extension CPUBackend {
                 b.loadFloats(from: 0, count: n, into: buffer.baseAddress!)
                 count = n
             }
+        }
+        if weight.dtype == .bf16 && m <= Self.directRows {
+            linearBF16FewRows(input, weight, biasValues, output, m: m, k: k, n: n)
+            return
         }
         let rowTiles = (m + Self.tileRows - 1) / Self.tileRows
         let weightTiles = (n + Self.tileWeights - 1) / Self.tileWeights

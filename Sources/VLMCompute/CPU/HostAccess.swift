@@ -20,7 +20,15 @@ extension Tensor {
             out.update(from: rawAddress.assumingMemoryBound(to: Float.self) + start, count: count)
         case .bf16:
             let source = rawAddress.assumingMemoryBound(to: UInt16.self) + start
-            for i in 0 ..< count { out[i] = BFloat16.toFloat(source[i]) }
+            var i = 0
+            while i + 8 <= count {
+                UnsafeMutableRawPointer(out + i).storeBytes(of: Vector.loadBF16x8(source + i), as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < count {
+                out[i] = BFloat16.toFloat(source[i])
+                i += 1
+            }
         case .f16:
             let source = rawAddress.assumingMemoryBound(to: UInt16.self) + start
             for i in 0 ..< count { out[i] = Half.toFloat(source[i]) }
@@ -35,6 +43,36 @@ enum Vector {
     @inline(__always)
     static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    /// Eight bf16 values widened to f32 in registers.
+    @inline(__always)
+    static func loadBF16x8(_ p: UnsafePointer<UInt16>) -> SIMD8<Float> {
+        let bits = SIMD8<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD8<UInt16>.self)) &<< 16
+        return unsafeBitCast(bits, to: SIMD8<Float>.self)
+    }
+
+    /// dot(f32 x, bf16 w) converting w in registers: the decode GEMV path, where converting whole weight
+    /// tiles first would cost as much as the multiply.
+    @inline(__always)
+    static func dotBF16(_ x: UnsafePointer<Float>, _ w: UnsafePointer<UInt16>, _ n: Int) -> Float {
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        var i = 0
+        while i + 16 <= n {
+            acc0 += load8(x + i) * loadBF16x8(w + i)
+            acc1 += load8(x + i + 8) * loadBF16x8(w + i + 8)
+            i += 16
+        }
+        if i + 8 <= n {
+            acc0 += load8(x + i) * loadBF16x8(w + i)
+            i += 8
+        }
+        var sum = (acc0 + acc1).sum()
+        while i < n {
+            sum += x[i] * BFloat16.toFloat(w[i])
+            i += 1
+        }
+        return sum
     }
 
     @inline(__always)
