@@ -17,7 +17,9 @@ public struct Qwen2TextConfig: Sendable, Equatable {
     public var mropeSection: [Int]
     public var tieWordEmbeddings: Bool
     public var maxPositionEmbeddings: Int
+}
 
+extension Qwen2TextConfig {
     /// Text fields live in `text_config` (transformers ≥ 4.5x) or at the top level (original files).
     static func textPaths(_ key: String) -> [String] { ["text_config.\(key)", key] }
 
@@ -78,7 +80,9 @@ public struct Qwen2VLVisionConfig: Sendable, Equatable {
     public var spatialMergeSize: Int
     public var inChannels: Int
     public var ropeTheta: Double
+}
 
+extension Qwen2VLVisionConfig {
     public init(_ config: ConfigLookup) throws {
         depth = try config.int(["vision_config.depth"], default: 32)
         numHeads = try config.int(["vision_config.num_heads"], default: 16)
