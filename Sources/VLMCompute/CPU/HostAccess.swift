@@ -56,41 +56,31 @@ enum Vector {
     /// tiles first would cost as much as the multiply.
     @inline(__always)
     static func dotBF16(_ x: UnsafePointer<Float>, _ w: UnsafePointer<UInt16>, _ n: Int) -> Float {
-        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-        var i = 0
-        while i + 16 <= n {
-            acc0 += load8(x + i) * loadBF16x8(w + i)
-            acc1 += load8(x + i + 8) * loadBF16x8(w + i + 8)
-            i += 16
-        }
-        if i + 8 <= n {
-            acc0 += load8(x + i) * loadBF16x8(w + i)
-            i += 8
-        }
-        var sum = (acc0 + acc1).sum()
-        while i < n {
-            sum += x[i] * BFloat16.toFloat(w[i])
-            i += 1
-        }
-        return sum
+        dot(x, n, eight: { loadBF16x8(w + $0) }, one: { BFloat16.toFloat(w[$0]) })
     }
 
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        dot(a, n, eight: { load8(b + $0) }, one: { b[$0] })
+    }
+
+    /// Σ x[i]·w(i) with two SIMD8 accumulators; `eight(i)` loads w[i ..< i+8], `one(i)` loads w[i].
+    @inline(__always)
+    private static func dot(_ x: UnsafePointer<Float>, _ n: Int, eight: (Int) -> SIMD8<Float>, one: (Int) -> Float) -> Float {
         var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
         var i = 0
         while i + 16 <= n {
-            acc0 += load8(a + i) * load8(b + i)
-            acc1 += load8(a + i + 8) * load8(b + i + 8)
+            acc0 += load8(x + i) * eight(i)
+            acc1 += load8(x + i + 8) * eight(i + 8)
             i += 16
         }
         if i + 8 <= n {
-            acc0 += load8(a + i) * load8(b + i)
+            acc0 += load8(x + i) * eight(i)
             i += 8
         }
         var sum = (acc0 + acc1).sum()
         while i < n {
-            sum += a[i] * b[i]
+            sum += x[i] * one(i)
             i += 1
         }
         return sum

@@ -8,14 +8,9 @@ enum Qwen25VLFamily: ModelFamily {
     static func load(config: ConfigLookup, generation: ConfigLookup?, checkpoint: Checkpoint, backend: Backend) throws
         -> VisionLanguageModel
     {
-        let text = try Qwen2TextConfig(config)
-        let tokens = try VisionTokenConfig(config, generation: generation)
         let visionConfig = try Qwen25VLVisionConfig(config)
-        return try QwenVLModel(
-            modelType: "qwen2_5_vl",
-            decoder: try Qwen2Decoder(checkpoint: checkpoint, config: text, backend: backend),
-            vision: try Qwen25VLVision(checkpoint: checkpoint, config: visionConfig, backend: backend),
-            tokens: tokens, maxPositionEmbeddings: text.maxPositionEmbeddings,
-            tokensPerSecond: visionConfig.tokensPerSecond, backend: backend)
+        let vision = try Qwen25VLVision(checkpoint: checkpoint, config: visionConfig, backend: backend)
+        return try QwenVLModel(modelType: "qwen2_5_vl", config: config, generation: generation, checkpoint: checkpoint,
+                               vision: vision, tokensPerSecond: visionConfig.tokensPerSecond, backend: backend)
     }
 }

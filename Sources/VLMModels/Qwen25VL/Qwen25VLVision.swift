@@ -5,61 +5,49 @@ import VLMCompute
 /// Tokens are permuted into window order after the patch embedding and restored after the merger.
 final class Qwen25VLVision: VisionTower {
     private struct Block {
-        let norm1: VisionNorm, norm2: VisionNorm
-        let attention: VisionAttention
+        let attention: VisionAttentionHalf
+        let norm2: VisionNorm
         let gate: LinearWeights, up: LinearWeights, down: LinearWeights
         let fullAttention: Bool
     }
 
-    private let patchEmbedding: PatchEmbedding
-    private let rotary: VisionRotary
+    let stem: VisionStem
     private let blocks: [Block]
-    private let merger: PatchMerger
+    let merger: PatchMerger
     private let windowEdge: Int
-    let mergeSize: Int
     private let backend: Backend
 
     init(checkpoint: Checkpoint, config: Qwen25VLVisionConfig, backend: Backend) throws {
         self.backend = backend
-        let base = config.base
-        mergeSize = base.spatialMergeSize
         windowEdge = config.windowTokens
-        patchEmbedding = try PatchEmbedding(checkpoint, config: base, backend: backend)
-        let width = patchEmbedding.width
-        guard width % base.numHeads == 0, (width / base.numHeads) % 4 == 0 else {
-            throw CheckpointError.inconsistentShapes(reason: "vision width \(width) does not split into \(base.numHeads) heads of a multiple of 4")
-        }
-        rotary = try VisionRotary(headDim: width / base.numHeads, theta: base.ropeTheta, backend: backend)
+        let stem = try VisionStem(checkpoint, config: config.base, backend: backend)
+        let width = stem.width
         let hidden = try checkpoint.shape(of: "visual.blocks.0.mlp.gate_proj.weight").first ?? 0
-        blocks = try (0 ..< base.depth).map { i in
+        blocks = try (0 ..< config.base.depth).map { i in
             let p = "visual.blocks.\(i)."
             return Block(
-                norm1: try VisionNorm(checkpoint, p + "norm1.", width: width, withBias: false, backend: backend),
+                attention: try VisionAttentionHalf(checkpoint, block: i, stem: stem, layerNorm: false, backend: backend),
                 norm2: try VisionNorm(checkpoint, p + "norm2.", width: width, withBias: false, backend: backend),
-                attention: try VisionAttention(checkpoint, p + "attn.", width: width, heads: base.numHeads, backend: backend),
                 gate: try LinearWeights(checkpoint, p + "mlp.gate_proj.", outputs: hidden, inputs: width, backend: backend),
                 up: try LinearWeights(checkpoint, p + "mlp.up_proj.", outputs: hidden, inputs: width, backend: backend),
                 down: try LinearWeights(checkpoint, p + "mlp.down_proj.", outputs: width, inputs: hidden, backend: backend),
                 fullAttention: config.fullAttentionBlocks.contains(i))
         }
-        merger = try PatchMerger(checkpoint, width: width, mergeSize: mergeSize, layerNorm: false, backend: backend)
+        merger = try PatchMerger(checkpoint, width: width, mergeSize: config.base.spatialMergeSize, layerNorm: false, backend: backend)
+        self.stem = stem
     }
 
-    var patchRowLength: Int { patchEmbedding.rowLength }
-    var outputWidth: Int { merger.outputWidth }
 
     func encode(_ patches: Tensor, grid: VisionGrid) throws -> Tensor {
         let f = backend.activationType
-        let n = grid.patchCount, width = patchEmbedding.width, unit = mergeSize * mergeSize
+        let n = grid.patchCount, width = stem.width, unit = mergeSize * mergeSize
         let windows = VisionWindows(grid: grid, mergeSize: mergeSize, edge: windowEdge)
         let order = try backend.upload(windows.order, shape: [windows.order.count])
 
         // Patch embedding and rotary tables, both permuted into window order (groups of `unit` rows).
-        let embedded = try backend.allocate([n, width], f)
-        patchEmbedding.projection.apply(patches, into: embedded, backend: backend)
+        let (embedded, rasterCos, rasterSin) = try stem.embed(patches, grid: grid, backend: backend)
         let x = try backend.allocate([n, width], f)
         backend.gatherRows(embedded.reshaped([n / unit, unit * width]), indices: order, into: x.reshaped([n / unit, unit * width]))
-        let (rasterCos, rasterSin) = try rotary.table(grid, mergeSize: mergeSize, backend: backend)
         let cos = try backend.allocate(rasterCos.shape, .f32), sin = try backend.allocate(rasterSin.shape, .f32)
         for (source, target) in [(rasterCos, cos), (rasterSin, sin)] {
             backend.gatherRows(source.reshaped([n / unit, unit * source.rowLength]), indices: order,
@@ -72,10 +60,8 @@ final class Qwen25VLVision: VisionTower {
         let hiddenWidth = blocks.first?.gate.outputs ?? 0
         let gate = try backend.allocate([n, hiddenWidth], f), up = try backend.allocate([n, hiddenWidth], f)
         for block in blocks {
-            block.norm1.apply(x, into: normed, backend: backend)
-            try block.attention.apply(normed, cos: cos, sin: sin, segments: block.fullAttention ? frames : windowSegments,
-                                      into: update, backend: backend)
-            backend.add(x, update, into: x)
+            try block.attention.apply(x, normed: normed, update: update, cos: cos, sin: sin,
+                                      segments: block.fullAttention ? frames : windowSegments, backend: backend)
             block.norm2.apply(x, into: normed, backend: backend)
             block.gate.apply(normed, into: gate, backend: backend)
             block.up.apply(normed, into: up, backend: backend)

@@ -29,6 +29,16 @@ final class QwenVLModel: VisionLanguageModel {
             patchesPerToken: vision.mergeSize * vision.mergeSize)
     }
 
+    /// Reads the text and token settings, builds the decoder, and joins it with `vision`.
+    convenience init(modelType: String, config: ConfigLookup, generation: ConfigLookup?, checkpoint: Checkpoint,
+                     vision: VisionTower, tokensPerSecond: Int?, backend: Backend) throws
+    {
+        let text = try Qwen2TextConfig(config)
+        try self.init(modelType: modelType, decoder: try Qwen2Decoder(checkpoint: checkpoint, config: text, backend: backend),
+                      vision: vision, tokens: try VisionTokenConfig(config, generation: generation),
+                      maxPositionEmbeddings: text.maxPositionEmbeddings, tokensPerSecond: tokensPerSecond, backend: backend)
+    }
+
     func makeKVCache(blockCount: Int, blockSize: Int) throws -> KVCache {
         try KVCache(backend: backend, layers: decoder.layerCount, blockCount: blockCount, blockSize: blockSize,
                     kvHeads: decoder.kvHeads, headDim: decoder.headDim)

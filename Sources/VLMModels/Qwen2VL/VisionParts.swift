@@ -149,6 +149,55 @@ struct VisionAttention {
     }
 }
 
+/// What both towers share around their blocks: the patch embedding (which sets the width) and the 2-D
+/// rotary tables.
+struct VisionStem {
+    let patchEmbedding: PatchEmbedding
+    let rotary: VisionRotary
+    let heads: Int
+    let mergeSize: Int
+
+    init(_ checkpoint: Checkpoint, config: Qwen2VLVisionConfig, backend: Backend) throws {
+        patchEmbedding = try PatchEmbedding(checkpoint, config: config, backend: backend)
+        let width = patchEmbedding.width
+        guard width % config.numHeads == 0, (width / config.numHeads) % 4 == 0 else {
+            throw CheckpointError.inconsistentShapes(reason: "vision width \(width) does not split into \(config.numHeads) heads of a multiple of 4")
+        }
+        rotary = try VisionRotary(headDim: width / config.numHeads, theta: config.ropeTheta, backend: backend)
+        heads = config.numHeads
+        mergeSize = config.spatialMergeSize
+    }
+
+    var width: Int { patchEmbedding.width }
+
+    /// Embedded patches `[N, width]` and the raster-order cos/sin tables `[N, head_dim/2]`.
+    func embed(_ patches: Tensor, grid: VisionGrid, backend: Backend) throws -> (x: Tensor, cos: Tensor, sin: Tensor) {
+        let x = try backend.allocate([grid.patchCount, width], backend.activationType)
+        patchEmbedding.projection.apply(patches, into: x, backend: backend)
+        let (cos, sin) = try rotary.table(grid, mergeSize: mergeSize, backend: backend)
+        return (x, cos, sin)
+    }
+}
+
+/// The attention half of a vision block: `x += attention(norm1(x))`.
+struct VisionAttentionHalf {
+    let norm: VisionNorm
+    let attention: VisionAttention
+
+    init(_ checkpoint: Checkpoint, block: Int, stem: VisionStem, layerNorm: Bool, backend: Backend) throws {
+        let prefix = "visual.blocks.\(block)."
+        norm = try VisionNorm(checkpoint, prefix + "norm1.", width: stem.width, withBias: layerNorm, backend: backend)
+        attention = try VisionAttention(checkpoint, prefix + "attn.", width: stem.width, heads: stem.heads, backend: backend)
+    }
+
+    /// `normed` and `update` are `[N, width]` scratch tensors.
+    func apply(_ x: Tensor, normed: Tensor, update: Tensor, cos: Tensor, sin: Tensor, segments: Tensor, backend: Backend) throws {
+        norm.apply(x, into: normed, backend: backend)
+        try attention.apply(normed, cos: cos, sin: sin, segments: segments, into: update, backend: backend)
+        backend.add(x, update, into: x)
+    }
+}
+
 /// PatchMerger: norm each patch, concatenate each 2×2 block's four patches, Linear → GELU(erf) → Linear.
 struct PatchMerger {
     let norm: VisionNorm
