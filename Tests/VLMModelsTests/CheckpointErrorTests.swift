@@ -100,3 +100,43 @@ import VLMCompute
         #expect(throws: expected) { try load(scratch) }
     }
 }
+
+/// Hostile safetensors headers are refused with an error, never a trap.
+@Suite struct HostileSafetensorsTests {
+    private func file(header: String, headerLength: UInt64? = nil, payload: Int = 0) -> Data {
+        let length = headerLength ?? UInt64(header.utf8.count)
+        var data = Data((0 ..< 8).map { UInt8(truncatingIfNeeded: length >> (8 * UInt64($0))) })
+        data.append(Data(header.utf8))
+        data.append(Data(count: payload))
+        return data
+    }
+
+    private func open(_ data: Data) throws {
+        let scratch = try ScratchCheckpoint(copying: "qwen2-vl-tiny")
+        defer { scratch.delete() }
+        try scratch.write("model.safetensors", data)
+        _ = try Checkpoint(directory: scratch.directory)
+    }
+
+    @Test(arguments: [
+        #"{"a": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}}"#,
+        #"{"a": {"dtype": "F32", "shape": [2305843009213693952], "data_offsets": [0, 0]}}"#,
+        #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [9223372036854775803, 9223372036854775807]}}"#,
+        #"{"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}"#,
+        #"{"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 0]}}"#,
+        #"{"a": {"dtype": "F32", "shape": "1", "data_offsets": [0, 4]}}"#,
+        #"[1, 2]"#,
+        #"{"a": "#,
+    ])
+    func malformedHeaderIsRefused(header: String) throws {
+        #expect(throws: CheckpointError.self) { try open(file(header: header, payload: 16)) }
+    }
+
+    @Test func headerLongerThanTheFileIsTruncation() throws {
+        #expect(throws: CheckpointError.self) { try open(file(header: "{}", headerLength: UInt64.max)) }
+    }
+
+    @Test func fileShorterThanItsLengthFieldIsTruncation() throws {
+        #expect(throws: CheckpointError.self) { try open(Data([1, 2, 3])) }
+    }
+}

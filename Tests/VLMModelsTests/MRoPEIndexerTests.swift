@@ -64,3 +64,12 @@ import Testing
         }
     }
 }
+
+extension MRoPEIndexerTests {
+    @Test func hugeGridsAreRefusedBeforeAnyArithmetic() throws {
+        let grid = VisionGrid(t: 1 << 40, h: 1 << 40, w: 2)
+        #expect(throws: ModelInputError.invalidVisionInput("grid \(1 << 40)×\(1 << 40)×2 must have sides in 1...65536 with h and w multiples of 2")) {
+            try qwen2.positions(tokens: [image], items: [VisionPlacement(grid: grid, isVideo: false)])
+        }
+    }
+}

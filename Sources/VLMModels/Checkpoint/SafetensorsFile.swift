@@ -39,10 +39,12 @@ struct SafetensorsFile {
         storage = TensorStorage(address: mapping, byteCount: size, location: "cpu") { address, length in
             munmap(address, length)
         }
-        let headerLength = Int(UInt64(littleEndian: UnsafeRawPointer(mapping).loadUnaligned(as: UInt64.self)))
-        guard headerLength <= size - 8 else {
-            throw CheckpointError.truncated(file: path, tensor: nil, expectedBytes: 8 &+ headerLength, actualBytes: size)
+        let declaredLength = UInt64(littleEndian: UnsafeRawPointer(mapping).loadUnaligned(as: UInt64.self))
+        guard declaredLength <= UInt64(size - 8) else {
+            let expected = declaredLength > UInt64(Int.max - 8) ? Int.max : 8 + Int(declaredLength)
+            throw CheckpointError.truncated(file: path, tensor: nil, expectedBytes: expected, actualBytes: size)
         }
+        let headerLength = Int(declaredLength)
         let header: JSONValue
         do {
             header = try JSONParser.parse(UnsafeRawBufferPointer(start: mapping + 8, count: headerLength))
@@ -99,9 +101,10 @@ struct SafetensorsFile {
             shape.append(d)
             count *= d
         }
-        guard end - begin == count * dtype.byteSize else {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: dtype.byteSize)
+        guard !overflow, end - begin == bytes, end <= Int.max - dataStart else {
             throw CheckpointError.malformedHeader(
-                file: path, reason: "entry \(name) spans \(end - begin) bytes but shape \(shape) \(dtypeName) needs \(count * dtype.byteSize)")
+                file: path, reason: "entry \(name) spans \(end - begin) bytes, which does not hold shape \(shape) of \(dtypeName)")
         }
         return Entry(dtype: dtype, shape: shape, offset: dataStart + begin)
     }

@@ -39,11 +39,9 @@ public struct MRoPEIndexer: Sendable {
             guard token == (item.isVideo ? videoTokenId : imageTokenId) else {
                 throw ModelInputError.placeholderMismatch("item \(itemIndex) is a \(kind) but token \(i) is the other kind's placeholder")
             }
+            try item.grid.validate(mergeSize: spatialMergeSize)
             let (gt, gh, gw) = (item.grid.t, item.grid.h / spatialMergeSize, item.grid.w / spatialMergeSize)
             let length = gt * gh * gw
-            guard gt > 0, gh > 0, gw > 0, item.grid.h % spatialMergeSize == 0, item.grid.w % spatialMergeSize == 0 else {
-                throw ModelInputError.invalidVisionInput("grid \(item.grid) of item \(itemIndex) is not a positive multiple of the merge size")
-            }
             guard i + length <= count, tokens[i ..< i + length].allSatisfy({ $0 == token }) else {
                 throw ModelInputError.placeholderMismatch("\(kind) \(itemIndex) (grid \(item.grid.t)×\(item.grid.h)×\(item.grid.w)) needs \(length) consecutive placeholders at token \(i)")
             }

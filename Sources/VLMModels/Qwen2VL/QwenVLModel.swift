@@ -45,10 +45,7 @@ final class QwenVLModel: VisionLanguageModel {
     }
 
     func encodeVision(patches: [Float], grid: VisionGrid) throws -> Tensor {
-        let merge = vision.mergeSize
-        guard grid.t > 0, grid.h > 0, grid.w > 0, grid.h % merge == 0, grid.w % merge == 0 else {
-            throw ModelInputError.invalidVisionInput("grid \(grid.t)×\(grid.h)×\(grid.w) must be positive with h and w multiples of \(merge)")
-        }
+        try grid.validate(mergeSize: vision.mergeSize)
         guard patches.count == grid.patchCount * vision.patchRowLength else {
             throw ModelInputError.invalidVisionInput(
                 "\(patches.count) patch values for grid \(grid.t)×\(grid.h)×\(grid.w) (need \(grid.patchCount) rows of \(vision.patchRowLength))")

@@ -12,6 +12,18 @@ public struct VisionGrid: Sendable, Equatable, Hashable {
     }
 
     public var patchCount: Int { t * h * w }
+
+    /// Largest grid side accepted: far beyond any real image (16384 tokens of 28 px is < 2^12 patches a
+    /// side), small enough that no product of sides overflows.
+    static let maximumSide = 1 << 16
+
+    /// Throws unless every side is in 1...maximumSide and h, w are multiples of `mergeSize`.
+    func validate(mergeSize: Int) throws {
+        guard [t, h, w].allSatisfy({ $0 > 0 && $0 <= Self.maximumSide }), h % mergeSize == 0, w % mergeSize == 0 else {
+            throw ModelInputError.invalidVisionInput(
+                "grid \(t)×\(h)×\(w) must have sides in 1...\(Self.maximumSide) with h and w multiples of \(mergeSize)")
+        }
+    }
 }
 
 /// An image or video as M-RoPE sees it, in prompt order.
