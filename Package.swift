@@ -22,6 +22,13 @@ let package = Package(
         .executableTarget(
             name: "TokenizerBenchmark", dependencies: ["VLMTokenizer"], path: "benchmarks/tokenizer/TokenizerBenchmark"),
 
+        // Model area: tensors + backends (VLMCompute), checkpoints + model families (VLMModels). The compute
+        // kernels are optimised even in debug builds: unoptimised loops make the tiny-model tests ~10x slower.
+        .target(name: "VLMCompute", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "VLMModels", dependencies: ["VLMCompute", "VLMJSON"]),
+        .testTarget(name: "VLMComputeTests", dependencies: ["VLMCompute"]),
+        .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON"]),
+
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine"),
 
