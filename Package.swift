@@ -10,19 +10,31 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // Server: HTTP, media fetching, logging, metrics.
+        // Server: HTTP, media fetching, logging, Prometheus metrics.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // Shared JSON value, parser and Python-compatible serializer.
         .target(name: "VLMJSON"),
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
+
+        // Tokenizer: tokenizer.json → byte-level BPE encode/decode, exact to Hugging Face tokenizers.
+        .target(name: "VLMTokenizer", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMTokenizerTests", dependencies: ["VLMTokenizer", "VLMJSON"]),
+        .executableTarget(
+            name: "TokenizerBenchmark", dependencies: ["VLMTokenizer"], path: "benchmarks/tokenizer/TokenizerBenchmark"),
+
+        // Model area: tensors + backends (VLMCompute), checkpoints + model families (VLMModels). The compute
+        // kernels are optimised even in debug builds: unoptimised loops make the tiny-model tests ~10x slower.
+        .target(name: "VLMCompute", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "VLMModels", dependencies: ["VLMCompute", "VLMJSON"]),
+        .testTarget(name: "VLMComputeTests", dependencies: ["VLMCompute"]),
+        .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON"]),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine"),
@@ -40,7 +52,6 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
@@ -60,7 +71,9 @@ let package = Package(
         .executableTarget(
             name: "vlm",
             dependencies: [
-                "VLMJSON", "VLMServer",
+                "VLMJSON",
+                "VLMTokenizer",
+                "VLMServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
