@@ -65,7 +65,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The Python and shell client scripts the tests run.
+            exclude: ["Clients"]
         ),
 
         .executableTarget(
