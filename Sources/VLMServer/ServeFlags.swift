@@ -35,8 +35,8 @@ public enum ServeFlags {
 
     /// `--limit-mm-per-prompt`, either `image=4,video=0` or `{"image": 4, "video": 0}` (a value may also
     /// be `{"count": 4}`); kinds not named keep vLLM's default.
-    public static func mediaLimits(_ text: String) throws -> MediaLimits {
-        var limits = MediaLimits.vllmDefault
+    public static func mediaLimits(_ text: String) throws -> PromptMediaLimits {
+        var limits = PromptMediaLimits.vllmDefault
         var pairs: [(String, Int?)] = []
         if text.trimmingCharacters(in: " ").hasPrefix("{") {
             let object = try jsonObject(text, flag: "--limit-mm-per-prompt")

@@ -12,7 +12,7 @@ public struct ServerSettings: Sendable {
     /// The checkpoint path, `root` in `/v1/models`.
     public var modelPath: String
     public var maxRequestBodyBytes = 64 << 20
-    public var mediaLimits = MediaLimits.vllmDefault
+    public var mediaLimits = PromptMediaLimits.vllmDefault
     /// `--mm-processor-kwargs`; a request's `mm_processor_kwargs` and a part's own keys override it.
     public var mmProcessorKwargs = JSONObject()
     public var mediaFetch = MediaFetchPolicy()

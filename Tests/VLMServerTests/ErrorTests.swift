@@ -69,7 +69,7 @@ import VLMJSON
 
     static func startServer() async throws -> TestServer {
         try await TestServer.start(engine: FakeEngine(maxModelLen: 64)) {
-            $0.mediaLimits = MediaLimits(image: 2, video: 0)
+            $0.mediaLimits = PromptMediaLimits(image: 2, video: 0)
             $0.mediaFetch.allowedLocalMediaPath = allowed
             $0.maxRequestBodyBytes = 4096
         }
@@ -112,7 +112,7 @@ import VLMJSON
         let engine = FakeEngine(maxModelLen: 64)
         engine.delayPerToken = .milliseconds(30)
         let server = try await TestServer.start(engine: engine) {
-            $0.mediaLimits = MediaLimits(image: 2, video: 0)
+            $0.mediaLimits = PromptMediaLimits(image: 2, video: 0)
             $0.maxRequestBodyBytes = 4096
         }
         defer { Task { await server.stop() } }

@@ -20,9 +20,9 @@ import VLMJSON
     }
 
     @Test func mediaLimitsInBothSyntaxes() throws {
-        #expect(try ServeFlags.mediaLimits("image=4,video=0") == MediaLimits(image: 4, video: 0))
-        #expect(try ServeFlags.mediaLimits(#"{"image": 2, "video": {"count": 1}}"#) == MediaLimits(image: 2, video: 1))
-        #expect(try ServeFlags.mediaLimits("image=3") == MediaLimits(image: 3, video: 999))
+        #expect(try ServeFlags.mediaLimits("image=4,video=0") == PromptMediaLimits(image: 4, video: 0))
+        #expect(try ServeFlags.mediaLimits(#"{"image": 2, "video": {"count": 1}}"#) == PromptMediaLimits(image: 2, video: 1))
+        #expect(try ServeFlags.mediaLimits("image=3") == PromptMediaLimits(image: 3, video: 999))
     }
 
     @Test func mediaLimitsNameWhatIsWrong() {

@@ -16,9 +16,12 @@ public protocol ModelFrontend: Sendable {
     func decode(_ tokenIds: [Int], skipSpecialTokens: Bool) throws -> String
     var imagePadTokenId: Int { get }
     var videoPadTokenId: Int { get }
-    /// Decodes and preprocesses one item with the merged processor options (server, request, part).
-    /// May take long on big images; the server runs it off the event loops, several at once.
-    func preprocess(_ media: FetchedMedia, options: JSONObject) throws -> VisionItem
+    /// Decodes and preprocesses one item. `processorOptions` are the processor's settings
+    /// (`--mm-processor-kwargs`, overridden by the request's `mm_processor_kwargs`), as vLLM hands them to
+    /// the Hugging Face processor; `itemOptions` are the content part's own keys (`min_pixels`,
+    /// `max_pixels`, `resized_height`, `fps`, ...) with qwen-vl-utils' meaning. May take long on big
+    /// images; the server runs it off the event loops, several at once.
+    func preprocess(_ media: FetchedMedia, processorOptions: JSONObject, itemOptions: JSONObject) throws -> VisionItem
 }
 
 /// What the chat template renders.

@@ -8,7 +8,7 @@ struct MediaLoader: Sendable {
     let frontend: any ModelFrontend
     /// `--mm-processor-kwargs`.
     let serverOptions: JSONObject
-    let limits: MediaLimits
+    let limits: PromptMediaLimits
 
     /// Refuses a prompt with more items of a kind than `--limit-mm-per-prompt` allows, before fetching.
     func checkLimits(_ references: [MediaReference]) throws {
@@ -34,9 +34,8 @@ struct MediaLoader: Sendable {
     }
 
     private func loadOne(_ reference: MediaReference, position: Int, requestOptions: JSONObject) async throws -> VisionItem {
-        var options = serverOptions
-        for (key, value) in requestOptions { options[key] = value }
-        for (key, value) in reference.overrides { options[key] = value }
+        var processorOptions = serverOptions
+        for (key, value) in requestOptions { processorOptions[key] = value }
         let content: FetchedMedia.Content
         if reference.isFrameList {
             var frames: [[UInt8]] = []
@@ -46,7 +45,8 @@ struct MediaLoader: Sendable {
             content = .encoded(try await fetcher.fetch(reference.urls.first ?? "", kind: reference.kind))
         }
         do {
-            return try frontend.preprocess(FetchedMedia(kind: reference.kind, content: content), options: options)
+            return try frontend.preprocess(
+                FetchedMedia(kind: reference.kind, content: content), processorOptions: processorOptions, itemOptions: reference.overrides)
         } catch let error as APIError {
             throw error
         } catch {
@@ -56,12 +56,12 @@ struct MediaLoader: Sendable {
 }
 
 /// `--limit-mm-per-prompt`: most images and videos one prompt (the whole conversation) may carry.
-public struct MediaLimits: Sendable, Equatable {
+public struct PromptMediaLimits: Sendable, Equatable {
     public var image: Int
     public var video: Int
 
     /// vLLM's default when the flag is not given.
-    public static let vllmDefault = MediaLimits(image: 999, video: 999)
+    public static let vllmDefault = PromptMediaLimits(image: 999, video: 999)
 
     public init(image: Int, video: Int) {
         self.image = image

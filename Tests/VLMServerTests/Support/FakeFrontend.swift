@@ -63,7 +63,7 @@ struct FakeFrontend: ModelFrontend {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    func preprocess(_ media: FetchedMedia, options: JSONObject) throws -> VisionItem {
+    func preprocess(_ media: FetchedMedia, processorOptions: JSONObject, itemOptions: JSONObject) throws -> VisionItem {
         let first: [UInt8]
         switch media.content {
         case .encoded(let bytes): first = bytes
@@ -71,7 +71,7 @@ struct FakeFrontend: ModelFrontend {
         }
         guard let (width, height) = Self.imageSize(first) else { throw Failure(description: "cannot identify image file") }
         var blocks = ((height + 27) / 28) * ((width + 27) / 28)
-        if let maxPixels = options["max_pixels"]?.intValue { blocks = max(1, min(blocks, maxPixels / 784)) }
+        if let maxPixels = (itemOptions["max_pixels"] ?? processorOptions["max_pixels"])?.intValue { blocks = max(1, min(blocks, maxPixels / 784)) }
         let frames = media.kind == .video ? 2 : 1
         return VisionItem(kind: media.kind, patches: [], grid: (frames, 2, 2 * blocks), contentHash: "\(first.count)-\(blocks)")
     }
