@@ -143,7 +143,7 @@ struct UnkeyedSlotContainer: UnkeyedEncodingContainer {
 extension JSONValue: Codable {
     public init(from decoder: Decoder) throws {
         if let ours = decoder as? ValueDecoder { self = ours.value; return }
-        if let container = try? decoder.container(keyedBy: AnyKey.self) {
+        if let container = try? decoder.container(keyedBy: StringCodingKey.self) {
             var object = JSONObject()
             for key in container.allKeys { object[key.stringValue] = try container.decode(JSONValue.self, forKey: key) }
             self = .object(object)
@@ -171,16 +171,17 @@ extension JSONValue: Codable {
         case .string(let s): var c = encoder.singleValueContainer(); try c.encode(s)
         case .array(let items): var c = encoder.unkeyedContainer(); for item in items { try c.encode(item) }
         case .object(let object):
-            var c = encoder.container(keyedBy: AnyKey.self)
-            for (key, value) in object { try c.encode(value, forKey: AnyKey(key)) }
+            var c = encoder.container(keyedBy: StringCodingKey.self)
+            for (key, value) in object { try c.encode(value, forKey: StringCodingKey(key)) }
         }
     }
 }
 
-struct AnyKey: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
+/// A coding key for any member name (objects whose keys are not known in advance).
+public struct StringCodingKey: CodingKey, Sendable {
+    public let stringValue: String
+    public var intValue: Int? { nil }
+    public init(_ string: String) { stringValue = string }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { return nil }
 }

@@ -39,6 +39,16 @@ struct ServingState: Sendable {
         }
     }
 
+    /// Reads a generation request and checks what the server alone can judge: its fields, the model
+    /// name, the logprobs asked for. Returns the body and the model name to report.
+    func accept<Body: GenerationBody>(_ type: Body.Type, from request: Request) async throws -> (body: Body, model: String) {
+        let body = try await decodeBody(type, from: request)
+        try body.validate()
+        let model = try resolveModel(body.fields.model)
+        try checkLogprobs(body.requestedLogprobs)
+        return (body, model)
+    }
+
     /// The served name a request asks for; nil or empty means the first. Unknown names are a 404.
     func resolveModel(_ requested: String?) throws -> String {
         guard let requested, !requested.isEmpty else { return settings.reportedModelName }
@@ -116,6 +126,14 @@ struct ServingState: Sendable {
         let media = MediaTokenCounts(items: prompt.items)
         logger.info("Received request \(id): \(prompt.tokenIds.count) prompt tokens (\(media.image) image, \(media.video) video), n=\(sampling.n), temperature=\(sampling.temperature), top_p=\(sampling.topP), max_tokens=\(sampling.maxTokens.map(String.init) ?? "auto")")
     }
+}
+
+/// A chat or text completion body.
+protocol GenerationBody: Decodable {
+    var fields: GenerationFields { get }
+    func validate() throws
+    /// Top logprobs per token asked for; nil: none.
+    var requestedLogprobs: Int? { get }
 }
 
 /// A prompt ready for the engine.

@@ -8,20 +8,8 @@ struct ChatCompletionsRoute {
     let state: ServingState
 
     func handle(_ request: Request) async throws -> Response {
-        let chat = try await state.decodeBody(ChatCompletionRequest.self, from: request)
-        try chat.validate()
-        let model = try state.resolveModel(chat.fields.model)
-        try state.checkLogprobs(chat.requestedLogprobs)
-        let input = ChatTemplateInput(
-            messages: chat.rawMessages,
-            addGenerationPrompt: chat.addGenerationPrompt ?? true,
-            continueFinalMessage: chat.continueFinalMessage ?? false,
-            chatTemplate: chat.chatTemplate,
-            templateVariables: chat.chatTemplateKwargs?.objectValue ?? JSONObject(),
-            tools: chat.tools)
-        let prompt = try await state.chatPrompt(
-            messages: chat.messages, input: input, processorOptions: chat.mmProcessorKwargs?.objectValue ?? JSONObject(),
-            addSpecialTokens: chat.fields.addSpecialTokens ?? false)
+        let (chat, model) = try await state.accept(ChatCompletionRequest.self, from: request)
+        let prompt = try await chat.conversation.prompt(state)
         let sampling = chat.fields.samplingParams(
             defaults: state.settings.samplingDefaults, maxTokens: chat.maxCompletionTokens ?? chat.fields.maxTokens,
             logprobs: chat.requestedLogprobs)
@@ -33,8 +21,9 @@ struct ChatCompletionsRoute {
         let session = try GenerationSession(engine: state.engine, requests: [engineRequest], metrics: state.metrics)
 
         // With add_generation_prompt the answer is the assistant's; otherwise it continues the last turn.
-        let role = input.addGenerationPrompt ? "assistant" : (chat.messages.last?.role ?? "assistant")
-        let echo = chat.fields.echo == true && chat.messages.last?.role == role ? (chat.messages.last?.text ?? "") : ""
+        let messages = chat.conversation.messages
+        let role = chat.conversation.templateInput.addGenerationPrompt ? "assistant" : (messages.last?.role ?? "assistant")
+        let echo = chat.fields.echo == true && messages.last?.role == role ? (messages.last?.text ?? "") : ""
         let format = ChatStreamFormat(role: role, echo: echo, logprobs: chat.logprobs == true, formatter: LogprobsFormatter(frontend: state.frontend))
         let media = MediaTokenCounts(items: prompt.items)
         if chat.fields.stream == true {

@@ -8,10 +8,7 @@ struct CompletionsRoute {
     let state: ServingState
 
     func handle(_ request: Request) async throws -> Response {
-        let completion = try await state.decodeBody(CompletionRequest.self, from: request)
-        try completion.validate()
-        let model = try state.resolveModel(completion.fields.model)
-        try state.checkLogprobs(completion.logprobs)
+        let (completion, model) = try await state.accept(CompletionRequest.self, from: request)
         let sampling = completion.fields.samplingParams(
             defaults: state.settings.samplingDefaults, maxTokens: completion.fields.maxTokens ?? 16, logprobs: completion.logprobs)
         let id = "cmpl-\(completion.fields.requestId ?? randomHexId())"
@@ -21,7 +18,7 @@ struct CompletionsRoute {
             let ids: [Int]
             switch prompt {
             case .text(let text):
-                ids = try state.frontendStep { try state.frontend.encode(text, addSpecialTokens: completion.fields.addSpecialTokens ?? true) }
+                ids = try state.frontendStep { try state.frontend.encode(text, addSpecialTokens: completion.addSpecialTokens ?? true) }
             case .tokenIds(let given):
                 ids = given
             }

@@ -6,43 +6,27 @@ import VLMJSON
 struct TokenizeRoutes {
     let state: ServingState
 
+    /// `prompt` (with `add_special_tokens`, default true) or a conversation (`messages` and the chat fields).
     struct TokenizeRequest: Decodable {
         var model: String?
         var prompt: String?
-        var messages: [ChatMessage]?
-        var rawMessages: [JSONValue]?
-        var addGenerationPrompt: Bool?
-        var continueFinalMessage: Bool?
+        var conversation: ConversationFields?
         var addSpecialTokens: Bool?
         var returnTokenStrs: Bool?
-        var chatTemplate: String?
-        var chatTemplateKwargs: JSONValue?
-        var mmProcessorKwargs: JSONValue?
 
         enum CodingKeys: String, CodingKey {
-            case model, prompt, messages
-            case addGenerationPrompt = "add_generation_prompt"
-            case continueFinalMessage = "continue_final_message"
+            case model, prompt
             case addSpecialTokens = "add_special_tokens"
             case returnTokenStrs = "return_token_strs"
-            case chatTemplate = "chat_template"
-            case chatTemplateKwargs = "chat_template_kwargs"
-            case mmProcessorKwargs = "mm_processor_kwargs"
         }
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             model = try container.decodeIfPresent(String.self, forKey: .model)
             prompt = try container.decodeIfPresent(String.self, forKey: .prompt)
-            messages = try container.decodeIfPresent([ChatMessage].self, forKey: .messages)
-            rawMessages = try container.decodeIfPresent([JSONValue].self, forKey: .messages)
-            addGenerationPrompt = try container.decodeIfPresent(Bool.self, forKey: .addGenerationPrompt)
-            continueFinalMessage = try container.decodeIfPresent(Bool.self, forKey: .continueFinalMessage)
+            conversation = try ConversationFields.ifPresent(in: decoder)
             addSpecialTokens = try container.decodeIfPresent(Bool.self, forKey: .addSpecialTokens)
             returnTokenStrs = try container.decodeIfPresent(Bool.self, forKey: .returnTokenStrs)
-            chatTemplate = try container.decodeIfPresent(String.self, forKey: .chatTemplate)
-            chatTemplateKwargs = try container.decodeIfPresent(JSONValue.self, forKey: .chatTemplateKwargs)
-            mmProcessorKwargs = try container.decodeIfPresent(JSONValue.self, forKey: .mmProcessorKwargs)
         }
     }
 
@@ -73,14 +57,8 @@ struct TokenizeRoutes {
         let body = try await state.decodeBody(TokenizeRequest.self, from: request)
         _ = try state.resolveModel(body.model)
         let prompt: PreparedPrompt
-        if let messages = body.messages, let raw = body.rawMessages {
-            let input = ChatTemplateInput(
-                messages: raw, addGenerationPrompt: body.addGenerationPrompt ?? true,
-                continueFinalMessage: body.continueFinalMessage ?? false, chatTemplate: body.chatTemplate,
-                templateVariables: body.chatTemplateKwargs?.objectValue ?? JSONObject())
-            prompt = try await state.chatPrompt(
-                messages: messages, input: input, processorOptions: body.mmProcessorKwargs?.objectValue ?? JSONObject(),
-                addSpecialTokens: body.addSpecialTokens ?? false)
+        if let conversation = body.conversation {
+            prompt = try await conversation.prompt(state)
         } else if let text = body.prompt {
             let ids = try state.frontendStep { try state.frontend.encode(text, addSpecialTokens: body.addSpecialTokens ?? true) }
             prompt = try state.textPrompt(ids)

@@ -67,12 +67,12 @@ enum ContentPart: Decodable {
         }
         let path = decoder.codingPath
         guard let type = object["type"]?.stringValue else {
-            throw DecodingError.keyNotFound(AnyCodingKey("type"), .init(codingPath: path, debugDescription: "field required"))
+            throw DecodingError.keyNotFound(StringCodingKey("type"), .init(codingPath: path, debugDescription: "field required"))
         }
         switch type {
         case "text", "input_text":
             guard let text = object["text"]?.stringValue else {
-                throw DecodingError.typeMismatch(String.self, .init(codingPath: path + [AnyCodingKey("text")], debugDescription: "a text part needs a string `text`"))
+                throw DecodingError.typeMismatch(String.self, .init(codingPath: path + [StringCodingKey("text")], debugDescription: "a text part needs a string `text`"))
             }
             self = .text(text)
         case "image_url", "image", "video_url", "video":
@@ -90,7 +90,7 @@ enum ContentPart: Decodable {
         for source in [payload?.objectValue, object].compactMap({ $0 }) {
             for key in overrideKeys { if let value = source[key] { overrides[key] = value } }
         }
-        let fieldPath = codingPathDescription(path + [AnyCodingKey(type)])
+        let fieldPath = codingPathDescription(path + [StringCodingKey(type)])
         switch payload {
         case .string(let url)?:
             return MediaReference(kind: kind, urls: [url], isFrameList: false, overrides: overrides)
@@ -104,12 +104,4 @@ enum ContentPart: Decodable {
                 param: fieldPath)
         }
     }
-}
-
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
 }

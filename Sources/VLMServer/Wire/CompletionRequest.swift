@@ -2,24 +2,29 @@ import VLMJSON
 
 /// Body of `POST /v1/completions`: a plain prompt (string, list of strings, token ids, or lists of
 /// token ids) continued by the model.
-struct CompletionRequest: Decodable {
+struct CompletionRequest: GenerationBody {
     var fields: GenerationFields
     var prompts: [Prompt]
     var logprobs: Int?
     var suffix: String?
+    var addSpecialTokens: Bool?
 
     enum Prompt: Equatable {
         case text(String)
         case tokenIds([Int])
     }
 
-    enum CodingKeys: String, CodingKey { case prompt, logprobs, suffix }
+    enum CodingKeys: String, CodingKey {
+        case prompt, logprobs, suffix
+        case addSpecialTokens = "add_special_tokens"
+    }
 
     init(from decoder: Decoder) throws {
         fields = try GenerationFields(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         logprobs = try container.decodeIfPresent(Int.self, forKey: .logprobs)
         suffix = try container.decodeIfPresent(String.self, forKey: .suffix)
+        addSpecialTokens = try container.decodeIfPresent(Bool.self, forKey: .addSpecialTokens)
         if let text = try? container.decode(String.self, forKey: .prompt) {
             prompts = [.text(text)]
         } else if let texts = try? container.decode([String].self, forKey: .prompt) {
@@ -36,6 +41,8 @@ struct CompletionRequest: Decodable {
             throw DecodingError.keyNotFound(CodingKeys.prompt, .init(codingPath: [], debugDescription: "field required"))
         }
     }
+
+    var requestedLogprobs: Int? { logprobs }
 
     func validate() throws {
         try fields.validate()

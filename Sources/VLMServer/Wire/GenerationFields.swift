@@ -26,7 +26,6 @@ struct GenerationFields: Decodable {
     var echo: Bool?
     var logitBias: JSONValue?
     var responseFormat: ResponseFormat?
-    var addSpecialTokens: Bool?
     var requestId: String?
     var priority: Int?
     var user: String?
@@ -48,7 +47,6 @@ struct GenerationFields: Decodable {
         case skipSpecialTokens = "skip_special_tokens"
         case logitBias = "logit_bias"
         case responseFormat = "response_format"
-        case addSpecialTokens = "add_special_tokens"
         case requestId = "request_id"
     }
 

@@ -60,32 +60,30 @@ def text_completion():
     assert response.choices[0].text == "Hello", response
 
 
-def bad_request_error():
+def expect_error(error_class, status, text, call):
+    """`call` must raise the openai package's `error_class` with this status and `text` in its message."""
     try:
-        client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": [
-            {"type": "image_url", "image_url": {"url": "data:image/png;base64,!!!"}}]}])
-    except openai.BadRequestError as error:
-        assert error.status_code == 400 and "base64" in error.message, error
+        call()
+    except error_class as error:
+        assert error.status_code == status and text in error.message, error
     else:
-        raise AssertionError("no BadRequestError")
+        raise AssertionError(f"no {error_class.__name__}")
+
+
+def bad_request_error():
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,!!!"}}
+    expect_error(openai.BadRequestError, 400, "base64",
+                 lambda: client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": [image]}]))
 
 
 def authentication_error():
-    try:
-        OpenAI(api_key="wrong", base_url=f"{BASE_URL}/v1", max_retries=0).models.list()
-    except openai.AuthenticationError as error:
-        assert error.status_code == 401 and "Invalid API key" in error.message, error
-    else:
-        raise AssertionError("no AuthenticationError")
+    wrong = OpenAI(api_key="wrong", base_url=f"{BASE_URL}/v1", max_retries=0)
+    expect_error(openai.AuthenticationError, 401, "Invalid API key", lambda: wrong.models.list())
 
 
 def not_found_error():
-    try:
-        client.chat.completions.create(model="gpt-4o", messages=HI)
-    except openai.NotFoundError as error:
-        assert error.status_code == 404 and "The model `gpt-4o` does not exist." in error.message, error
-    else:
-        raise AssertionError("no NotFoundError")
+    expect_error(openai.NotFoundError, 404, "The model `gpt-4o` does not exist.",
+                 lambda: client.chat.completions.create(model="gpt-4o", messages=HI))
 
 
 run_checks([

@@ -13,7 +13,7 @@ enum ScriptRunner {
 
     static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) async throws -> Result {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("vlm-client-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw TestFailure("cannot create \(log.path)") }
         defer { try? FileManager.default.removeItem(at: log) }
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()
@@ -25,6 +25,11 @@ enum ScriptRunner {
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { continuation.resume(throwing: error) }
+            // A script that hangs is stopped, and fails.
+            Task {
+                try await Task.sleep(for: timeout)
+                if process.isRunning { process.terminate() }
+            }
         }
         try handle.close()
         return Result(status: status, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
