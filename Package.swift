@@ -17,7 +17,8 @@ let package = Package(
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
-        .target(name: "VLMEngine"),
+        .target(name: "VLMEngine", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMEngineTests", dependencies: ["VLMEngine", "VLMJSON"]),
 
         .executableTarget(
             name: "vlm",
