@@ -77,7 +77,13 @@ final class Scheduler<Embeddings> {
 
         // New work only when nothing had to be preempted (it would take back the blocks just freed).
         guard output.preempted.isEmpty else { return output }
-        while budget > 0, running.count < config.maxNumSeqs, let sequence = waiting.first {
+        var index = 0
+        while budget > 0, running.count < config.maxNumSeqs, index < waiting.count {
+            let sequence = waiting[index]
+            if waitsForSiblingPrefill(sequence) {
+                index += 1
+                continue
+            }
             let hits = blockManager.cachedPrefix(of: sequence)
             let computed = hits.count * config.blockSize
             let plan = planEncoder(for: sequence, computed: computed,
@@ -85,7 +91,7 @@ final class Scheduler<Embeddings> {
             guard plan.numNewTokens > 0,
                   blockManager.allocateSlots(for: sequence, numNewTokens: plan.numNewTokens, cachedHits: hits)
             else { break }
-            waiting.removeFirst()
+            waiting.remove(at: index)
             running.append(sequence)
             sequence.status = .running
             sequence.numComputedTokens = computed
@@ -162,6 +168,14 @@ final class Scheduler<Embeddings> {
         output.chunks.append(ScheduledChunk(sequence: sequence, numNewTokens: plan.numNewTokens, encoderRows: plan.newRows))
         budget -= plan.numNewTokens
         encoderBudget -= plan.newRows
+    }
+
+    /// Choices of one request share their prompt: while one computes it, the others wait, then find it
+    /// in the prefix cache.
+    private func waitsForSiblingPrefill(_ sequence: SequenceState) -> Bool {
+        config.enablePrefixCaching && sequence.cachedPromptTokens == nil && running.contains {
+            $0.requestId == sequence.requestId && $0.numComputedTokens < $0.promptLength
+        }
     }
 
     private func isDecoding(_ sequence: SequenceState) -> Bool {
