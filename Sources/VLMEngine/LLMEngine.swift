@@ -129,11 +129,12 @@ private final class EngineLoop<Executor: ModelExecutor>: @unchecked Sendable {
                     return
                 }
             }
-            guard failure == nil, core.hasUnfinishedRequests else { continue }
-            do {
-                try core.step().forEach(deliver)
-            } catch {
-                stop(because: error)
+            if failure == nil, core.hasUnfinishedRequests {
+                do {
+                    try core.step().forEach(deliver)
+                } catch {
+                    stop(because: error)
+                }
             }
             inbox.publish(core.stats)
         }

@@ -43,18 +43,20 @@ struct RequestValidator {
         let (t, h, w) = item.grid
         guard t >= 1, h >= 2, w >= 2, h % 2 == 0, w % 2 == 0 else {
             throw EngineValidationError.invalidRequest(
-                reason: "A \(item.kind.rawValue) grid must have t ≥ 1 and even h, w ≥ 2; got (\(t), \(h), \(w)).")
+                reason: "\(Self.named(item.kind)) grid must have t ≥ 1 and even h, w ≥ 2; got (\(t), \(h), \(w)).")
         }
         guard item.tokenCount <= config.maxVisionItemTokens else {
             throw EngineValidationError.invalidRequest(
-                reason: "A \(item.kind.rawValue) of \(item.tokenCount) tokens exceeds the largest allowed, \(config.maxVisionItemTokens); lower max_pixels.")
+                reason: "\(Self.named(item.kind)) of \(item.tokenCount) tokens exceeds the largest allowed, \(config.maxVisionItemTokens); lower max_pixels.")
         }
         let rows = t * h * w
         guard item.patches.count == rows * Self.patchRowWidth else {
             throw EngineValidationError.invalidRequest(
-                reason: "A \(item.kind.rawValue) with grid (\(t), \(h), \(w)) needs \(rows) × \(Self.patchRowWidth) patch values; got \(item.patches.count).")
+                reason: "\(Self.named(item.kind)) with grid (\(t), \(h), \(w)) needs \(rows) × \(Self.patchRowWidth) patch values; got \(item.patches.count).")
         }
     }
+
+    private static func named(_ kind: VisionItem.Kind) -> String { kind == .image ? "An image" : "A video" }
 
     /// Each item takes the next run of `tokenCount` pad tokens of its kind, in prompt order.
     private func place(_ items: [VisionItem], in prompt: [Int]) throws -> [PlacedVisionItem] {

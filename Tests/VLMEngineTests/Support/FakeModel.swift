@@ -112,6 +112,8 @@ final class FakeExecutor: ModelExecutor {
     private(set) var encodedItems: [String] = []
     /// Set to make `execute` fail (to test engine failure handling).
     var failNextStep = false
+    /// Called at the start of every step (tests use it to hold the engine thread).
+    var beforeStep: (() -> Void)?
 
     func allocateKVCache(numBlocks: Int, blockSize: Int) throws {
         slots = Array(repeating: nil, count: numBlocks * blockSize)
@@ -128,6 +130,7 @@ final class FakeExecutor: ModelExecutor {
     }
 
     func execute(_ step: ModelStep<FakeEmbeddings>) throws -> [Float] {
+        beforeStep?()
         if failNextStep { throw FakeFailure() }
         let count = step.tokenCount
         var inputs = step.tokenIds.map { FakeModel.tokenInput(Int($0)) }
