@@ -2,6 +2,8 @@
 // sample → stop checks and text), outputs out. `LLMEngine` drives it from its own thread; `generate`
 // drives it from the caller for offline batches and tests.
 
+import Dispatch
+
 public final class EngineCore<Executor: ModelExecutor> {
     public let config: EngineConfig
     let executor: Executor
@@ -92,12 +94,26 @@ public final class EngineCore<Executor: ModelExecutor> {
         }
         scheduler.completeStep(scheduled)
         var outputs: [RequestOutput] = []
-        for (row, sequence) in plan.samplers.enumerated() {
-            append(Sampler.sample(logits[row * vocab ..< (row + 1) * vocab], samplingInput(sequence),
-                                  generator: &sequence.generator), to: sequence)
+        for (sequence, sampled) in zip(plan.samplers, sampleRows(logits, for: plan.samplers)) {
+            append(sampled, to: sequence)
             outputs.append(takeOutput(of: sequence))
         }
         return outputs
+    }
+
+    /// Rows are independent (each sequence owns its generator), so they are sampled in parallel.
+    private func sampleRows(_ logits: [Float], for sequences: [SequenceState]) -> [SampledToken] {
+        let vocab = executor.vocabSize
+        let inputs = sequences.map(samplingInput)
+        var results = [SampledToken?](repeating: nil, count: sequences.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let out = slots
+            DispatchQueue.concurrentPerform(iterations: sequences.count) { row in
+                out[row] = Sampler.sample(logits[row * vocab ..< (row + 1) * vocab], inputs[row],
+                                          generator: &sequences[row].generator)
+            }
+        }
+        return results.compactMap { $0 }
     }
 
     private func encodeVision(for scheduled: SchedulerOutput) throws {

@@ -42,6 +42,18 @@ import Darwin
         #expect(three == [-.infinity, 5, 3, 5, -.infinity])
     }
 
+    @Test func quickselectAgreesWithSorting() {
+        var generator = SeededGenerator(seed: 3)
+        for size in [1, 2, 7, 50, 301] {
+            let values = (0..<size).map { _ in Float(generator.next() % 20) }
+            let sorted = values.sorted(by: >)
+            for k in Set([1, (size + 1) / 2, size]) {
+                var scratch = values
+                #expect(Sampler.kthLargest(&scratch, k) == sorted[k - 1])
+            }
+        }
+    }
+
     @Test func topPDropsTheLeastLikelyTokensUpToOneMinusP() {
         let logits = [0.1, 0.2, 0.3, 0.4].map { Float(log($0)) }
         var half = logits
