@@ -11,7 +11,7 @@ public protocol IncrementalDetokenizerFactory: Sendable {
 public protocol IncrementalDetokenizer {
     /// Adds one generated token; returns the text that became final with it (it never ends inside a
     /// UTF-8 character, so it may be empty).
-    mutating func append(_ tokenId: Int) -> String
+    mutating func add(_ tokenId: Int) -> String
 }
 
 struct OutputText {
@@ -41,7 +41,7 @@ struct OutputText {
     mutating func append(_ tokenId: Int, outputCount: Int, isStopToken: Bool) -> String? {
         if isStopToken && !includeStopString { return nil }
         guard var decoder = detokenizer else { return nil }
-        let piece = Array(decoder.append(tokenId).unicodeScalars)
+        let piece = Array(decoder.add(tokenId).unicodeScalars)
         detokenizer = decoder
         text.append(contentsOf: piece)
         guard outputCount > minTokens, !piece.isEmpty else { return nil }

@@ -131,5 +131,5 @@ import Testing
 /// Returns the given pieces in order, whatever the token.
 struct ScriptedDecoder: IncrementalDetokenizer {
     var pieces: [String]
-    mutating func append(_ tokenId: Int) -> String { pieces.isEmpty ? "" : pieces.removeFirst() }
+    mutating func add(_ tokenId: Int) -> String { pieces.isEmpty ? "" : pieces.removeFirst() }
 }

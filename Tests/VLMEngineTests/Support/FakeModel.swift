@@ -170,7 +170,7 @@ struct FakeFailure: Error {}
 /// Token v reads "<v>", so text boundaries are visible in stop-string tests.
 struct BracketDetokenizers: IncrementalDetokenizerFactory {
     struct Decoder: IncrementalDetokenizer {
-        mutating func append(_ tokenId: Int) -> String { "<\(tokenId)>" }
+        mutating func add(_ tokenId: Int) -> String { "<\(tokenId)>" }
     }
 
     func makeDetokenizer(skipSpecialTokens: Bool) -> any IncrementalDetokenizer { Decoder() }
