@@ -20,9 +20,6 @@ final class EncoderCache<Embeddings> {
         self.capacity = capacity
     }
 
-    var rowsInUse: Int { usedRows }
-    var entryCount: Int { entries.count }
-
     func contains(_ hash: String) -> Bool { entries[hash] != nil }
 
     func embeddings(_ hash: String) -> Embeddings? { entries[hash]?.embeddings }

@@ -24,12 +24,6 @@ final class KVBlockManager {
     /// Blocks no sequence uses (cached or not).
     var numFreeBlocks: Int { freeQueue.count }
 
-    /// Fraction of the pool in use (vLLM's kv_cache_usage_perc).
-    var usage: Double { Double(numBlocks - numFreeBlocks) / Double(numBlocks) }
-
-    /// Blocks that hold content registered in the prefix cache.
-    var numCachedBlocks: Int { cachedBlock.count }
-
     /// The longest run of cached blocks that starts the sequence. At least one token is always left to
     /// compute, since the step that computes the last prompt token produces the first logits.
     func cachedPrefix(of sequence: SequenceState) -> [Int] {

@@ -38,12 +38,6 @@ public struct MRoPEPositions: Sendable, Equatable {
         self.ropeDelta = ropeDelta
     }
 
-    /// Text-only prompt: `0..<count` on all axes.
-    public static func text(count: Int) -> MRoPEPositions {
-        let ids = (0..<count).map { Int32($0) }
-        return MRoPEPositions(temporal: ids, height: ids, width: ids, ropeDelta: 0)
-    }
-
     public var count: Int { temporal.count }
 }
 

@@ -61,7 +61,6 @@ final class SequenceState {
     var outputTokenIds: ArraySlice<Int> { tokenIds[promptLength...] }
     var promptTokenIds: ArraySlice<Int> { tokenIds[..<promptLength] }
     var isFinished: Bool { status == .finished }
-    var hasVision: Bool { !vision.isEmpty }
 
     func appendToken(_ tokenId: Int) {
         tokenIds.append(tokenId)
