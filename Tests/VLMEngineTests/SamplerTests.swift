@@ -26,20 +26,27 @@ import Darwin
         #expect(logits == [1, -3.25, -0.5, 3])
     }
 
+    /// Which tokens of a `vocab`-sized row can still be drawn.
+    static func kept(_ weights: SamplingWeights, vocab: Int = 4) -> [Bool] {
+        var kept = [Bool](repeating: false, count: vocab)
+        for (id, weight) in zip(weights.ids, weights.weights) { kept[id] = weight > 0 }
+        return kept
+    }
+
     @Test func minPDropsTokensBelowTheFractionOfTheTopProbability() {
-        var logits: [Float] = [0, Float(log(2.0)), Float(log(4.0))]
-        Sampler.applyMinP(&logits, 0.3)
-        // Probabilities 1/7, 2/7, 4/7; the threshold is 0.3 · 4/7 = 1.2/7.
-        #expect(logits == [-.infinity, Float(log(2.0)), Float(log(4.0))])
+        var weights = SamplingWeights(logits: [0, Float(log(2.0)), Float(log(4.0))], temperature: 1)
+        weights.keepAtLeast(fractionOfTop: 0.3)
+        // Probabilities 1/7, 2/7, 4/7; the threshold is 0.3 · 4/7.
+        #expect(Self.kept(weights, vocab: 3) == [false, true, true])
     }
 
     @Test func topKKeepsTiesAtTheBoundary() {
-        var logits: [Float] = [1, 5, 3, 5, 2]
-        Sampler.applyTopK(&logits, 2)
-        #expect(logits == [-.infinity, 5, -.infinity, 5, -.infinity])
-        var three: [Float] = [1, 5, 3, 5, 2]
-        Sampler.applyTopK(&three, 3)
-        #expect(three == [-.infinity, 5, 3, 5, -.infinity])
+        let two = SamplingWeights(logits: [1, 5, 3, 5, 2], temperature: 1, topK: 2)
+        #expect(Self.kept(two, vocab: 5) == [false, true, false, true, false])
+        let three = SamplingWeights(logits: [1, 5, 3, 5, 2], temperature: 1, topK: 3)
+        #expect(Self.kept(three, vocab: 5) == [false, true, true, true, false])
+        let one = SamplingWeights(logits: [1, 5, 3, 5, 2], temperature: 1, topK: 1)
+        #expect(Self.kept(one, vocab: 5) == [false, true, false, true, false])
     }
 
     @Test func quickselectAgreesWithSorting() {
@@ -49,22 +56,53 @@ import Darwin
             let sorted = values.sorted(by: >)
             for k in Set([1, (size + 1) / 2, size]) {
                 var scratch = values
-                #expect(Sampler.kthLargest(&scratch, k) == sorted[k - 1])
+                #expect(SamplingWeights.kthLargest(&scratch, k) == sorted[k - 1])
             }
         }
     }
 
-    @Test func topPDropsTheLeastLikelyTokensUpToOneMinusP() {
-        let logits = [0.1, 0.2, 0.3, 0.4].map { Float(log($0)) }
-        var half = logits
-        Sampler.applyTopP(&half, 0.5)
-        #expect(half == [-.infinity, -.infinity, logits[2], logits[3]])
-        var most = logits
-        Sampler.applyTopP(&most, 0.75)
-        #expect(most == [-.infinity, logits[1], logits[2], logits[3]])
-        var tiny = logits
-        Sampler.applyTopP(&tiny, 0.01)
-        #expect(tiny == [-.infinity, -.infinity, -.infinity, logits[3]])
+    static let fourTokens = [0.1, 0.2, 0.3, 0.4].map { Float(log($0)) }
+
+    @Test(arguments: [(0.5, [false, false, true, true]), (0.75, [false, true, true, true]), (0.01, [false, false, false, true])])
+    func topPDropsTokensWithAtLeastPAboveThem(p: Double, expected: [Bool]) {
+        var weights = SamplingWeights(logits: Self.fourTokens, temperature: 1)
+        weights.keepNucleus(p)
+        #expect(Self.kept(weights) == expected)
+    }
+
+    @Test func topPUsesTheProbabilitiesLeftByTopK() {
+        // After top_k 3 the 0.2 token has 0.7 / 0.9 = 0.78 above it, over p = 0.72 (0.7 alone would not be).
+        var weights = SamplingWeights(logits: Self.fourTokens, temperature: 1, topK: 3)
+        weights.keepNucleus(0.72)
+        #expect(Self.kept(weights) == [false, false, true, true])
+    }
+
+    @Test func topPCountsTheLowerIdAboveAmongTies() {
+        var weights = SamplingWeights(logits: [0, 0, 0, 0], temperature: 1)
+        weights.keepNucleus(0.5)
+        #expect(Self.kept(weights) == [true, true, false, false])
+    }
+
+    @Test func topPPartitioningAgreesWithSorting() {
+        var generator = SeededGenerator(seed: 11)
+        for size in [1, 3, 40, 500] {
+            // Float weights of similar size add up exactly in Double, so both orders of addition agree.
+            let values = (0..<size).map { _ in Double(1 + generator.next() % 20) }
+            let logits = values.map { Float(log($0)) }
+            for p in [0.1, 0.5, 0.9, 0.999] {
+                var weights = SamplingWeights(logits: logits, temperature: 1)
+                let limit = p * weights.weights.reduce(0.0) { $0 + Double($1) }
+                var above = 0.0
+                var expected = [Bool](repeating: false, count: size)
+                let order = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+                for id in order {
+                    expected[id] = above < limit
+                    above += Double(weights.weights[id])
+                }
+                weights.keepNucleus(p)
+                #expect(Self.kept(weights, vocab: size) == expected)
+            }
+        }
     }
 
     @Test func greedyTakesTheFirstLargestLogit() {
@@ -96,7 +134,7 @@ import Darwin
         let logits: [Float] = [1, 1.5, -.infinity]
         let token = Sampler.sample(logits[...], Self.input(params, prompt: [1]), generator: &generator)
         // The penalty turns 1.5 into 0.75, so token 0 wins; the reported values are from the raw logits.
-        let logSum = 1.5 + log(exp(-0.5) + 1.0)
+        let logSum = 1.5 + log(Double(exp(Float(-0.5))) + 1.0)
         #expect(token.tokenId == 0)
         #expect(token.logprob?.logprob == Float(1 - logSum))
         #expect(token.logprob?.top.map(\.tokenId) == [1, 0])
