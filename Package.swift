@@ -16,6 +16,19 @@ let package = Package(
         .target(name: "VLMJSON"),
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
 
+        // Tokenizer: tokenizer.json → byte-level BPE encode/decode, exact to Hugging Face tokenizers.
+        .target(name: "VLMTokenizer", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMTokenizerTests", dependencies: ["VLMTokenizer", "VLMJSON"]),
+        .executableTarget(
+            name: "TokenizerBenchmark", dependencies: ["VLMTokenizer"], path: "benchmarks/tokenizer/TokenizerBenchmark"),
+
+        // Model area: tensors + backends (VLMCompute), checkpoints + model families (VLMModels). The compute
+        // kernels are optimised even in debug builds: unoptimised loops make the tiny-model tests ~10x slower.
+        .target(name: "VLMCompute", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "VLMModels", dependencies: ["VLMCompute", "VLMJSON"]),
+        .testTarget(name: "VLMComputeTests", dependencies: ["VLMCompute"]),
+        .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON"]),
+
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine", dependencies: ["VLMJSON"]),
         .testTarget(name: "VLMEngineTests", dependencies: ["VLMEngine", "VLMJSON"]),
@@ -24,6 +37,7 @@ let package = Package(
             name: "vlm",
             dependencies: [
                 "VLMJSON",
+                "VLMTokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
