@@ -30,8 +30,8 @@ let package = Package(
         .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON"]),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
-        .target(name: "VLMEngine", dependencies: ["VLMJSON"]),
-        .testTarget(name: "VLMEngineTests", dependencies: ["VLMEngine", "VLMJSON"]),
+        .target(name: "VLMEngine", dependencies: ["VLMJSON", "VLMModels", "VLMCompute", "VLMTokenizer"]),
+        .testTarget(name: "VLMEngineTests", dependencies: ["VLMEngine", "VLMModels", "VLMCompute", "VLMTokenizer", "VLMJSON"]),
 
         .executableTarget(
             name: "vlm",

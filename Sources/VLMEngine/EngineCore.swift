@@ -3,6 +3,7 @@
 // drives it from the caller for offline batches and tests.
 
 import Dispatch
+import VLMModels
 
 public final class EngineCore<Executor: ModelExecutor> {
     public let config: EngineConfig

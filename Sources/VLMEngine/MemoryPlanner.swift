@@ -15,6 +15,8 @@ public protocol ModelMemoryProfiling {
 public struct MemoryPlan: Sendable, Equatable {
     public var numBlocks: Int
     public var kvCacheBytes: Int
+    public var weightBytes: Int
+    public var activationPeakBytes: Int
     /// Lines for the start-up log, in vLLM's words.
     public var report: [String]
 }
@@ -84,7 +86,8 @@ public enum MemoryPlanner {
         }
         let tokens = numBlocks * budget.blockSize
         let concurrency = Double(tokens) / Double(budget.maxModelLen)
-        return MemoryPlan(numBlocks: numBlocks, kvCacheBytes: numBlocks * budget.kvBytesPerBlock, report: [
+        return MemoryPlan(numBlocks: numBlocks, kvCacheBytes: numBlocks * budget.kvBytesPerBlock, weightBytes: budget.weightBytes,
+                          activationPeakBytes: budget.activationPeakBytes, report: [
             header,
             "model weights take \(gib(budget.weightBytes)); activation peak takes \(gib(budget.activationPeakBytes)); the rest of the memory reserved for KV Cache is \(gib(kvBytes)).",
             "\(device) KV cache size: \(groupedThousands(tokens)) tokens (\(groupedThousands(numBlocks)) blocks of \(budget.blockSize))",

@@ -1,6 +1,8 @@
 // One choice of one request as the scheduler and block manager see it (nano-vllm's Sequence, vLLM's
 // Request): its tokens, how many are in the KV cache, its block table, and its sampling state.
 
+import VLMModels
+
 enum SequenceStatus {
     case waiting
     case running
@@ -72,9 +74,7 @@ final class SequenceState {
 
     /// Position of the token at cache index `index` on each M-RoPE axis.
     func position(at index: Int) -> (t: Int32, h: Int32, w: Int32) {
-        if index < promptLength {
-            return (positions.temporal[index], positions.height[index], positions.width[index])
-        }
+        if index < promptLength { return positions.position(at: index) }
         let p = Int32(truncatingIfNeeded: index + positions.ropeDelta)
         return (p, p, p)
     }

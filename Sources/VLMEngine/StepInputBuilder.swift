@@ -2,6 +2,8 @@
 // merged, since a step mixes both): token ids, M-RoPE positions, slot mapping, per-sequence metadata,
 // the vision embedding rows to inject, and which rows need logits.
 
+import VLMModels
+
 struct StepPlan<Embeddings> {
     var step: ModelStep<Embeddings>
     /// The sequences that sample this step, in `step.logitRows` order.
@@ -31,7 +33,7 @@ enum StepInputBuilder {
         tokenIds.reserveCapacity(total)
         slots.reserveCapacity(total)
         var sequences: [StepSequence] = []
-        var spans: [VisionSpan<Embeddings>] = []
+        var spans: [EmbeddingSpan<Embeddings>] = []
         var logitRows: [Int] = []
         var samplers: [SequenceState] = []
 
@@ -54,8 +56,8 @@ enum StepInputBuilder {
                     throw EngineInternalError(message: "vision embeddings of \(placed.item.contentHash) are missing")
                 }
                 let first = max(range.lowerBound, placed.offset), end = min(range.upperBound, placed.end)
-                spans.append(VisionSpan(batchStart: queryStart + first - range.lowerBound, embeddings: embeddings,
-                                        rowStart: first - placed.offset, count: end - first))
+                spans.append(EmbeddingSpan(embeddings: embeddings, sourceRow: first - placed.offset,
+                                           batchIndex: queryStart + first - range.lowerBound, count: end - first))
             }
             if range.upperBound == sequence.numTokens {
                 logitRows.append(tokenIds.count - 1)

@@ -5,6 +5,7 @@
 // without any cache) says what they must be.
 
 @testable import VLMEngine
+import VLMModels
 
 enum FakeModel {
     static let vocabSize = 64
@@ -62,7 +63,7 @@ enum FakeModel {
                 index += 1
             }
         }
-        return MRoPEPositions(temporal: t, height: h, width: w, ropeDelta: Int(next) - promptTokenIds.count)
+        return MRoPEPositions(positions: t + h + w, ropeDelta: Int(next) - promptTokenIds.count)
     }
 
     /// The tokens greedy decoding must give, from scratch: no cache, no batch.
@@ -77,7 +78,7 @@ enum FakeModel {
             offset += item.tokenCount
         }
         var entries = inputs.indices.map {
-            kvEntry(input: inputs[$0], t: positions.temporal[$0], h: positions.height[$0], w: positions.width[$0])
+            kvEntry(input: inputs[$0], t: positions.position(at: $0).t, h: positions.position(at: $0).h, w: positions.position(at: $0).w)
         }
         var output: [Int] = []
         while output.count < maxTokens {
@@ -135,7 +136,7 @@ final class FakeExecutor: ModelExecutor {
         let count = step.tokenCount
         var inputs = step.tokenIds.map { FakeModel.tokenInput(Int($0)) }
         for span in step.visionSpans {
-            for k in 0..<span.count { inputs[span.batchStart + k] = span.embeddings.rows[span.rowStart + k] }
+            for k in 0..<span.count { inputs[span.batchIndex + k] = span.embeddings.rows[span.sourceRow + k] }
         }
         // Write every new token's entry first (a real model writes a layer's K/V before attending).
         for sequence in step.sequences {
