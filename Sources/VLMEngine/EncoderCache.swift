@@ -3,10 +3,12 @@
 // step, and kept while a sequence still has placeholder tokens of it to compute; after that it stays as
 // a reusable leftover until its space is needed (least recently released first).
 
-final class EncoderCache<Embeddings> {
+import VLMCompute
+
+final class EncoderCache {
     private struct Entry {
         var rows: Int
-        var embeddings: Embeddings?
+        var embeddings: Tensor?
         var users: Set<ObjectIdentifier>
     }
 
@@ -22,7 +24,7 @@ final class EncoderCache<Embeddings> {
 
     func contains(_ hash: String) -> Bool { entries[hash] != nil }
 
-    func embeddings(_ hash: String) -> Embeddings? { entries[hash]?.embeddings }
+    func embeddings(_ hash: String) -> Tensor? { entries[hash]?.embeddings }
 
     /// Whether `rows` more rows fit next to `pendingRows` already planned, evicting leftovers if needed.
     func canReserve(rows: Int, pendingRows: Int) -> Bool {
@@ -47,7 +49,7 @@ final class EncoderCache<Embeddings> {
         usedRows += rows
     }
 
-    func store(_ embeddings: Embeddings, for hash: String) {
+    func store(_ embeddings: Tensor, for hash: String) {
         entries[hash]?.embeddings = embeddings
     }
 

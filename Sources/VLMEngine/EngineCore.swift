@@ -8,7 +8,7 @@ import VLMModels
 public final class EngineCore<Executor: ModelExecutor> {
     public let config: EngineConfig
     let executor: Executor
-    let scheduler: Scheduler<Executor.VisionEmbeddings>
+    let scheduler: Scheduler
     private let validator: RequestValidator
     private let stopChecker: StopChecker
     private let detokenizers: (any IncrementalDetokenizerFactory)?

@@ -1,5 +1,5 @@
 // The real model behind `ModelExecutor`: a VLMModels model and the paged KV cache it reads and writes.
-// A thin translation; every check of the step's shape happens in the model (StepValidation).
+// A thin pass-through; every check of the step's shape happens in the model (StepValidation).
 
 import VLMCompute
 import VLMModels
@@ -43,14 +43,9 @@ public final class LoadedModelExecutor: ModelExecutor {
         })
     }
 
-    public func execute(_ step: ModelStep<Tensor>) throws -> [Float] {
+    public func execute(_ step: ForwardStep) throws -> [Float] {
         guard let cache else { throw EngineInternalError(message: "execute before allocateKVCache") }
-        let spans = step.visionSpans.map {
-            VisionSpan(embeddings: $0.embeddings, sourceRow: $0.sourceRow, batchIndex: $0.batchIndex, count: $0.count)
-        }
-        let forward = ForwardStep(tokenIds: step.tokenIds, positions: step.positions, sequences: step.sequences,
-                                  slotMapping: step.slotMapping, visionSpans: spans, logitRows: step.logitRows)
-        return try model.forward(forward, cache: cache).values
+        return try model.forward(step, cache: cache).values
     }
 }
 

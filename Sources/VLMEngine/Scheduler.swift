@@ -19,10 +19,10 @@ struct SchedulerOutput {
     var numBatchedTokens: Int { chunks.reduce(0) { $0 + $1.numNewTokens } }
 }
 
-final class Scheduler<Embeddings> {
+final class Scheduler {
     let config: EngineConfig
     let blockManager: KVBlockManager
-    let encoderCache: EncoderCache<Embeddings>
+    let encoderCache: EncoderCache
     private(set) var waiting: [SequenceState] = []
     private(set) var running: [SequenceState] = []
     private(set) var numPreemptions = 0

@@ -4,8 +4,8 @@
 
 import VLMModels
 
-struct StepPlan<Embeddings> {
-    var step: ModelStep<Embeddings>
+struct StepPlan {
+    var step: ForwardStep
     /// The sequences that sample this step, in `step.logitRows` order.
     var samplers: [SequenceState]
 }
@@ -24,16 +24,14 @@ extension ScheduledChunk {
 }
 
 enum StepInputBuilder {
-    static func build<Embeddings>(_ output: SchedulerOutput, blockSize: Int,
-                                  encoderCache: EncoderCache<Embeddings>) throws -> StepPlan<Embeddings>
-    {
+    static func build(_ output: SchedulerOutput, blockSize: Int, encoderCache: EncoderCache) throws -> StepPlan {
         let total = output.numBatchedTokens
         var tokenIds: [Int32] = [], slots: [Int32] = []
         var temporal: [Int32] = [], height: [Int32] = [], width: [Int32] = []
         tokenIds.reserveCapacity(total)
         slots.reserveCapacity(total)
         var sequences: [StepSequence] = []
-        var spans: [EmbeddingSpan<Embeddings>] = []
+        var spans: [VisionSpan] = []
         var logitRows: [Int] = []
         var samplers: [SequenceState] = []
 
@@ -56,16 +54,16 @@ enum StepInputBuilder {
                     throw EngineInternalError(message: "vision embeddings of \(placed.item.contentHash) are missing")
                 }
                 let first = max(range.lowerBound, placed.offset), end = min(range.upperBound, placed.end)
-                spans.append(EmbeddingSpan(embeddings: embeddings, sourceRow: first - placed.offset,
-                                           batchIndex: queryStart + first - range.lowerBound, count: end - first))
+                spans.append(VisionSpan(embeddings: embeddings, sourceRow: first - placed.offset,
+                                        batchIndex: queryStart + first - range.lowerBound, count: end - first))
             }
             if range.upperBound == sequence.numTokens {
                 logitRows.append(tokenIds.count - 1)
                 samplers.append(sequence)
             }
         }
-        let step = ModelStep(tokenIds: tokenIds, positions: temporal + height + width, sequences: sequences,
-                             slotMapping: slots, visionSpans: spans, logitRows: logitRows)
+        let step = ForwardStep(tokenIds: tokenIds, positions: temporal + height + width, sequences: sequences,
+                               slotMapping: slots, visionSpans: spans, logitRows: logitRows)
         return StepPlan(step: step, samplers: samplers)
     }
 }

@@ -4,6 +4,7 @@
 // hit or injected embedding changes the tokens, and `FakeModel.referenceGreedy` (computed from scratch,
 // without any cache) says what they must be.
 
+import VLMCompute
 @testable import VLMEngine
 import VLMModels
 
@@ -33,11 +34,15 @@ enum FakeModel {
 
     static func tokenInput(_ tokenId: Int) -> UInt64 { UInt64(tokenId) }
 
-    /// Embedding row `row` of an item: depends on the pixels, so two images differ.
-    static func embeddingRows(_ item: VisionItem) -> [UInt64] {
+    /// The one-float embedding rows of an item: they depend on the pixels, so two images differ (24-bit
+    /// integers, exact in Float).
+    static func embeddingValues(_ item: VisionItem) -> [Float] {
         let content = item.patches.reduce(UInt64(99)) { mix($0, UInt64($1.bitPattern)) }
-        return (0..<item.tokenCount).map { mix(content, UInt64($0) &+ 1_000_000) }
+        return (0..<item.tokenCount).map { Float(UInt32(truncatingIfNeeded: mix(content, UInt64($0))) >> 8) }
     }
+
+    /// The input of a placeholder token whose embedding row is `value` (never a token id's input).
+    static func visionInput(_ value: Float) -> UInt64 { UInt64(value) | (1 << 40) }
 
     /// Qwen2-VL's get_rope_index shape (facts §5.3) on a small scale: text continues at max + 1 after a
     /// vision block, whose tokens get (t, h, w) grid positions.
@@ -74,7 +79,7 @@ enum FakeModel {
         for item in request.visionItems {
             let pad = item.kind == .image ? imageTokenId : videoTokenId
             offset = request.promptTokenIds[offset...].firstIndex(of: pad) ?? offset
-            for (row, value) in embeddingRows(item).enumerated() { inputs[offset + row] = value }
+            for (row, value) in embeddingValues(item).enumerated() { inputs[offset + row] = visionInput(value) }
             offset += item.tokenCount
         }
         var entries = inputs.indices.map {
@@ -92,11 +97,6 @@ enum FakeModel {
     }
 }
 
-final class FakeEmbeddings {
-    let rows: [UInt64]
-    init(rows: [UInt64]) { self.rows = rows }
-}
-
 /// Reads and writes its "KV cache" strictly through the step's slot mapping and block tables, and checks
 /// the step against the contract (slots agree with block tables, positions with the prompt's M-RoPE).
 final class FakeExecutor: ModelExecutor {
@@ -107,6 +107,7 @@ final class FakeExecutor: ModelExecutor {
     }
 
     let vocabSize = FakeModel.vocabSize
+    private let backend = CPUBackend()
     private var slots: [UInt64?] = []
     private var blockSize = 0
     private(set) var steps: [StepRecord] = []
@@ -121,22 +122,23 @@ final class FakeExecutor: ModelExecutor {
         self.blockSize = blockSize
     }
 
-    func encodeVision(_ item: VisionItem) throws -> FakeEmbeddings {
+    func encodeVision(_ item: VisionItem) throws -> Tensor {
         encodedItems.append(item.contentHash)
-        return FakeEmbeddings(rows: FakeModel.embeddingRows(item))
+        return try backend.upload(FakeModel.embeddingValues(item), shape: [item.tokenCount, 1], dtype: .f32)
     }
 
     func mropePositions(promptTokenIds: [Int], items: [VisionItem]) throws -> MRoPEPositions {
         FakeModel.positions(promptTokenIds: promptTokenIds, items: items)
     }
 
-    func execute(_ step: ModelStep<FakeEmbeddings>) throws -> [Float] {
+    func execute(_ step: ForwardStep) throws -> [Float] {
         beforeStep?()
         if failNextStep { throw FakeFailure() }
-        let count = step.tokenCount
+        let count = step.tokenIds.count
         var inputs = step.tokenIds.map { FakeModel.tokenInput(Int($0)) }
         for span in step.visionSpans {
-            for k in 0..<span.count { inputs[span.batchIndex + k] = span.embeddings.rows[span.sourceRow + k] }
+            let rows = try backend.download(span.embeddings)
+            for k in 0..<span.count { inputs[span.batchIndex + k] = FakeModel.visionInput(rows[span.sourceRow + k]) }
         }
         // Write every new token's entry first (a real model writes a layer's K/V before attending).
         for sequence in step.sequences {
