@@ -171,3 +171,31 @@ import VLMModels
         #expect(plan.report[2].hasPrefix("CPU KV cache size: "))
     }
 }
+
+/// `vllm serve`-style start-up from a checkpoint folder.
+@Suite struct EngineStartupTests {
+    @Test func startupPlansLogsAndServesTransformersTokens() async throws {
+        let name = "qwen2-vl-tiny"
+        var options = EngineStartup.Options(modelDirectory: try ModelFixtures.directory(name), totalMemoryBytes: 16 << 30)
+        options.gpuMemoryUtilization = 0.5
+        options.maxModelLen = 2048
+        options.maxNumBatchedTokens = 128
+        options.limitMMPerPrompt = [.image: 40]
+        options.largestImageGrid = (1, 12, 20)
+        var lines: [String] = []
+        let started = try EngineStartup.start(options, backend: CPUBackend()) { lines.append($0) }
+        defer { started.engine.shutdown() }
+        #expect(lines.first == "the current instance can use total_cpu_memory (16.00GiB) x gpu_memory_utilization (0.50) = 8.00GiB")
+        // 40 images of 60 tokens do not fit 2048.
+        #expect(lines.contains { $0.hasPrefix("--max-model-len 2048 cannot hold the worst case") })
+        #expect(lines.last == "Using default sampling params from model: {'repetition_penalty': 1.05, 'temperature': 0.1, 'top_k': 1, 'top_p': 0.001}")
+        #expect(started.defaults.eosTokenIds == [151645, 151643])
+
+        guard let golden = try ModelFixtures.cases(name).first(where: { $0.name == "one-image" }) else {
+            throw ModelFixtures.Missing(path: "golden case one-image")
+        }
+        var tokens: [Int] = []
+        for try await output in try started.engine.submit(golden.request()) { tokens += output.newTokenIds }
+        #expect(tokens == golden.greedy)
+    }
+}
