@@ -51,6 +51,7 @@ public final class LLMEngine<Executor: ModelExecutor>: GenerationEngine, @unchec
             return self.thread
         }
         guard let thread else { return }
+        inbox.fail(EngineStoppedError(reason: "the engine was shut down"))
         inbox.post(.shutdown)
         thread.join()
     }
@@ -69,6 +70,8 @@ final class EngineInbox: @unchecked Sendable {
     private var activeIds: Set<String> = []
     private var storedFailure: EngineStoppedError?
     private var storedStats: EngineStats?
+    /// Set when the engine thread has ended: nothing would read a new command.
+    private var closed = false
 
     var failure: EngineStoppedError? { lock.withLock { storedFailure } }
     var latestStats: EngineStats? { lock.withLock { storedStats } }
@@ -84,9 +87,23 @@ final class EngineInbox: @unchecked Sendable {
     }
 
     func post(_ command: Command) {
-        lock.withLock {
+        let accepted = lock.withLock { () -> Bool in
+            guard !closed else { return false }
             commands.append(command)
             lock.signal()
+            return true
+        }
+        if !accepted, case let .add(_, continuation) = command {
+            continuation.finish(throwing: EngineStoppedError(reason: "the engine was shut down"))
+        }
+    }
+
+    /// The engine thread is ending: later commands are refused, and the pending ones are returned.
+    func close() -> [Command] {
+        lock.withLock {
+            closed = true
+            defer { commands.removeAll() }
+            return commands
         }
     }
 
@@ -120,12 +137,13 @@ private final class EngineLoop<Executor: ModelExecutor>: @unchecked Sendable {
 
     func run() {
         while true {
-            for command in inbox.take(waitIfEmpty: failure != nil || !core.hasUnfinishedRequests) {
+            let commands = inbox.take(waitIfEmpty: failure != nil || !core.hasUnfinishedRequests)
+            for (index, command) in commands.enumerated() {
                 switch command {
                 case let .add(request, continuation): add(request, continuation)
                 case let .abort(id): core.abort(requestId: id).forEach(deliver)
                 case .shutdown:
-                    for id in Array(streams.keys) { core.abort(requestId: id).forEach(deliver) }
+                    shutDown(refusing: commands[(index + 1)...] + inbox.close())
                     return
                 }
             }
@@ -137,6 +155,15 @@ private final class EngineLoop<Executor: ModelExecutor>: @unchecked Sendable {
                 }
             }
             inbox.publish(core.stats)
+        }
+    }
+
+    /// Aborts every running request and refuses the requests that arrived too late.
+    private func shutDown(refusing late: [EngineInbox.Command]) {
+        for id in Array(streams.keys) { core.abort(requestId: id).forEach(deliver) }
+        for case let .add(request, continuation) in late {
+            continuation.finish(throwing: EngineStoppedError(reason: "the engine was shut down"))
+            inbox.release(request.id)
         }
     }
 

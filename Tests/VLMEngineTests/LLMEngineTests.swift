@@ -109,6 +109,15 @@ import Testing
         }
     }
 
+    @Test func submittingAfterShutdownIsRefused() throws {
+        let engine = try Self.start()
+        engine.shutdown()
+        #expect(throws: EngineStoppedError.self) {
+            _ = try engine.submit(TestRequests.request("late", before: [1], sampling: SamplingParams()))
+        }
+        #expect(!engine.isHealthy)
+    }
+
     @Test func shutdownEndsOpenStreamsWithAbort() async throws {
         let engine = try Self.start()
         let stream = try engine.submit(TestRequests.request("long", before: [1, 2], sampling: TestRequests.greedy(maxTokens: 200)))
