@@ -50,6 +50,14 @@ import VLMJSON
         #expect((reply.object["usage"] as? [String: Any])?["completion_tokens"] as? Int == 8)
     }
 
+    @Test func stopTokenIdIsReportedAsANumber() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let reply = try await server.chat(#""Hi""#, extra: #","stop_token_ids":[111]"#)
+        #expect(reply.body.contains(#""message":{"role":"assistant","content":"Hell","tool_calls":[]},"logprobs":null,"finish_reason":"stop","stop_reason":111}"#))
+        #expect(server.engine.aborted.isEmpty)
+    }
+
     @Test func logprobsCarryTokenBytesAndAlternatives() async throws {
         let engine = FakeEngine()
         engine.script = "A"

@@ -1,4 +1,5 @@
 import VLMEngine
+import VLMJSON
 
 /// What the choices of one HTTP request have produced so far, gathered from engine deltas: the full
 /// answer for non-streamed responses, and usage for both kinds.
@@ -7,7 +8,7 @@ struct GenerationTally {
         var text = ""
         var logprobs: [TokenLogprob] = []
         var finishReason: FinishReason?
-        var stopReason: String?
+        var stopReason: JSONValue?
         var completionTokens = 0
         /// Deltas seen so far (0 before the first).
         var deltas = 0
@@ -41,7 +42,7 @@ struct GenerationTally {
         choice.deltas += 1
         if let reason = output.finishReason {
             choice.finishReason = reason
-            choice.stopReason = output.stopReason
+            choice.stopReason = output.wireStopReason
         }
         choices[index(of: tagged)] = choice
         promptTokens[tagged.prompt] = output.promptTokens

@@ -46,7 +46,7 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
             self = .badRequest(validation.description, param: parameter)
         case .contextTooLong, .promptTooLong:
             self = .badRequest(validation.description, param: "messages")
-        case .tooManyItems:
+        case .tooManyItems, .invalidRequest:
             self = .badRequest(validation.description)
         }
     }

@@ -4,7 +4,7 @@ import VLMEngine
 
 /// The Prometheus metrics of `/metrics`, named as vLLM's with `vlm:` for `vllm:`, label `model_name`.
 /// Request-level figures are measured here as outputs stream by; scheduler figures (running, waiting,
-/// KV usage, preemptions, prefix cache) come from the engine's `EngineStats` at each scrape.
+/// KV usage, preemptions, prefix cache) come from the engine at each scrape.
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let modelName: String
@@ -22,7 +22,7 @@ public final class ServerMetrics: Sendable {
     let prefixCacheQueries: Counter
     let prefixCacheHits: Counter
     /// Engine totals at the last scrape, to turn them into counter increments.
-    private let lastEngineTotals = NIOLockedValueBox(EngineStats())
+    private let lastEngineTotals = NIOLockedValueBox(EngineMetricsSnapshot())
     /// Requests inside the server, for the running gauge when the engine does not report.
     private let inFlight = NIOLockedValueBox(0)
 
@@ -85,8 +85,7 @@ public final class ServerMetrics: Sendable {
 
     /// Prometheus text, with the engine's figures read now.
     public func exposition(engine: any GenerationEngine) -> [UInt8] {
-        if let reporting = engine as? EngineStatsReporting {
-            let stats = reporting.stats
+        if let stats = (engine as? EngineMetricsReporting)?.metricsSnapshot {
             running.set(to: Double(stats.runningRequests))
             waiting.set(to: Double(stats.waitingRequests))
             kvCacheUsage.set(to: stats.kvCacheUsage)
@@ -106,4 +105,38 @@ public final class ServerMetrics: Sendable {
 extension FinishReason {
     /// The reasons `request_success` is labelled with (vLLM's: stop, length, abort).
     static let allReported: [FinishReason] = [.stop, .length, .abort]
+}
+
+/// The engine's scheduler figures at one moment; totals count since start.
+public struct EngineMetricsSnapshot: Sendable, Equatable {
+    public var runningRequests = 0
+    public var waitingRequests = 0
+    /// Fraction of KV blocks in use, 0...1.
+    public var kvCacheUsage = 0.0
+    public var preemptions = 0
+    /// Prompt tokens looked up in the prefix cache, and those found there.
+    public var prefixCacheQueries = 0
+    public var prefixCacheHits = 0
+
+    public init() {}
+}
+
+/// An engine whose scheduler figures the server exports; without it only request figures are.
+public protocol EngineMetricsReporting {
+    var metricsSnapshot: EngineMetricsSnapshot? { get }
+}
+
+extension LLMEngine: EngineMetricsReporting {
+    public var metricsSnapshot: EngineMetricsSnapshot? {
+        stats.map { stats in
+            var snapshot = EngineMetricsSnapshot()
+            snapshot.runningRequests = stats.numRunning
+            snapshot.waitingRequests = stats.numWaiting
+            snapshot.kvCacheUsage = stats.kvCacheUsage
+            snapshot.preemptions = stats.numPreemptions
+            snapshot.prefixCacheQueries = stats.prefixCacheQueries
+            snapshot.prefixCacheHits = stats.prefixCacheHits
+            return snapshot
+        }
+    }
 }

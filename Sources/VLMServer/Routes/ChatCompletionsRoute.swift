@@ -68,6 +68,6 @@ struct ChatStreamFormat: StreamFormat {
         return ChatChunkChoice(
             index: index, delta: .init(content: output.text),
             logprobs: logprobs ? formatter.chat(output.logprobs) : nil,
-            finishReason: output.finishReason?.rawValue, stopReason: output.stopReason)
+            finishReason: output.finishReason?.rawValue, stopReason: output.wireStopReason)
     }
 }

@@ -80,6 +80,6 @@ struct CompletionStreamFormat: StreamFormat {
         return CompletionChoice(
             index: index, text: prefix + output.text,
             logprobs: logprobs ? formatter.completion(output.logprobs, startingAt: offset) : nil,
-            finishReason: output.finishReason?.rawValue, stopReason: output.stopReason)
+            finishReason: output.finishReason?.rawValue, stopReason: output.wireStopReason)
     }
 }

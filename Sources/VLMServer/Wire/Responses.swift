@@ -1,3 +1,4 @@
+import VLMEngine
 import VLMJSON
 
 /// The envelope every generation answer shares, full or streamed, chat or text: vLLM's field order.
@@ -57,7 +58,7 @@ struct ChatChoice: Encodable, Sendable {
     var message: Message
     @NullEncoded var logprobs: ChatLogprobs?
     var finishReason: String
-    @NullEncoded var stopReason: String?
+    @NullEncoded var stopReason: JSONValue?
 
     struct Message: Encodable, Sendable {
         var role: String
@@ -83,7 +84,7 @@ struct ChatChunkChoice: Encodable, Sendable {
     var delta: Delta
     var logprobs: ChatLogprobs?
     var finishReason: String?
-    var stopReason: String?
+    var stopReason: JSONValue?
 
     struct Delta: Encodable, Sendable {
         var role: String?
@@ -112,11 +113,19 @@ struct CompletionChoice: Encodable, Sendable {
     var text: String
     @NullEncoded var logprobs: CompletionLogprobs?
     @NullEncoded var finishReason: String?
-    @NullEncoded var stopReason: String?
+    @NullEncoded var stopReason: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case index, text, logprobs
         case finishReason = "finish_reason"
         case stopReason = "stop_reason"
+    }
+}
+
+extension RequestOutput {
+    /// vLLM's `stop_reason`: the stop string, or the stop token id as a number; null for EOS and length.
+    var wireStopReason: JSONValue? {
+        if let stopTokenId { return .int(stopTokenId) }
+        return stopReason.map(JSONValue.string)
     }
 }

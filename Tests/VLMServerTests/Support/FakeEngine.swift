@@ -1,11 +1,12 @@
 import Foundation
 import NIOConcurrencyHelpers
 import VLMEngine
+import VLMServer
 
 /// A deterministic stand-in for the engine: every choice "generates" the bytes of `script` one token at
-/// a time (token id = byte), finishing with `stop` at its end or `length` at max_tokens. Knobs let tests
+/// a time (token id = byte), finishing with `stop` at its end or at a stop token id, `length` at max_tokens. Knobs let tests
 /// slow it down, make it fail, and see what was submitted and aborted.
-final class FakeEngine: GenerationEngine, EngineStatsReporting, @unchecked Sendable {
+final class FakeEngine: GenerationEngine, EngineMetricsReporting, @unchecked Sendable {
     let maxModelLen: Int
     var script = "Hello world"
     var delayPerToken: Duration = .zero
@@ -27,8 +28,8 @@ final class FakeEngine: GenerationEngine, EngineStatsReporting, @unchecked Senda
     var isHealthy: Bool { state.withLockedValue { $0.healthy } }
     var submitted: [EngineRequest] { state.withLockedValue { $0.submitted } }
     var aborted: [String] { state.withLockedValue { $0.aborted } }
-    var stats: EngineStats {
-        var stats = EngineStats()
+    var metricsSnapshot: EngineMetricsSnapshot? {
+        var stats = EngineMetricsSnapshot()
         stats.runningRequests = state.withLockedValue { $0.tasks.count }
         stats.kvCacheUsage = 0.25
         stats.preemptions = 3
@@ -56,6 +57,14 @@ final class FakeEngine: GenerationEngine, EngineStatsReporting, @unchecked Senda
                         state.withLockedValue { $0.healthy = false }
                         continuation.finish(throwing: FakeEngineFailure())
                         return
+                    }
+                    if request.sampling.stopTokenIds.contains(tokens[step]) {
+                        for choice in 0..<request.sampling.n {
+                            continuation.yield(RequestOutput(
+                                requestId: request.id, choiceIndex: choice, newTokenIds: [tokens[step]], text: "", finishReason: .stop,
+                                promptTokens: prompt, completionTokens: step + 1, stopTokenId: tokens[step]))
+                        }
+                        break
                     }
                     let last = step + 1 == min(tokens.count, limit)
                     let reason: FinishReason? = last ? (step + 1 == tokens.count ? .stop : .length) : nil
