@@ -16,6 +16,12 @@ let package = Package(
         .target(name: "VLMJSON"),
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
 
+        // Chat templates: a Jinja interpreter (VLMTemplate) and OpenAI message normalisation + rendering (VLMChat).
+        .target(name: "VLMTemplate", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMTemplateTests", dependencies: ["VLMTemplate", "VLMJSON"]),
+        .target(name: "VLMChat", dependencies: ["VLMTemplate", "VLMJSON"]),
+        .testTarget(name: "VLMChatTests", dependencies: ["VLMChat", "VLMTemplate", "VLMJSON"]),
+
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine"),
 
@@ -23,6 +29,7 @@ let package = Package(
             name: "vlm",
             dependencies: [
                 "VLMJSON",
+                "VLMChat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

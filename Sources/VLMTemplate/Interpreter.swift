@@ -1,0 +1,194 @@
+/// Bounds on a render that jinja2 does not have, so a hostile template cannot exhaust memory or time.
+public struct RenderLimits: Sendable {
+    public var maximumOutputBytes: Int
+    /// Loop iterations over the whole render.
+    public var maximumIterations: Int
+    /// Nested macro calls (Python's recursion limit plays this role in jinja2).
+    public var maximumCallDepth: Int
+
+    public init(maximumOutputBytes: Int = 1 << 30, maximumIterations: Int = 10_000_000, maximumCallDepth: Int = 200) {
+        self.maximumOutputBytes = maximumOutputBytes
+        self.maximumIterations = maximumIterations
+        self.maximumCallDepth = maximumCallDepth
+    }
+}
+
+/// Runs a parsed template: statements here, expressions in Evaluator.swift. One interpreter renders once.
+public final class Interpreter {
+    let limits: RenderLimits
+    let clock: TemplateClock
+    var output = ""
+    var iterations = 0
+    var callDepth = 0
+    /// Every frame and namespace created, so the reference cycles a render makes (a macro stored in the
+    /// frame it closes over, a namespace holding itself) can be broken when it ends.
+    private var createdFrames: [Frame] = []
+    private var createdNamespaces: [Namespace] = []
+
+    init(limits: RenderLimits, clock: TemplateClock) {
+        self.limits = limits
+        self.clock = clock
+    }
+
+    enum Flow { case normal, breakLoop, continueLoop }
+
+    func render(_ body: [Statement], globals: [String: TemplateValue], context: [String: TemplateValue]) throws -> String {
+        let globalFrame = makeFrame(parent: nil)
+        globalFrame.variables = globals
+        let root = makeFrame(parent: globalFrame)
+        root.variables = context
+        defer {
+            for frame in createdFrames { frame.variables.removeAll() }
+            for namespace in createdNamespaces { namespace.attributes = TemplateDict() }
+        }
+        _ = try execute(body, in: root)
+        return output
+    }
+
+    func makeFrame(parent: Frame?) -> Frame {
+        let frame = Frame(parent: parent)
+        createdFrames.append(frame)
+        return frame
+    }
+
+    func makeNamespace(_ attributes: TemplateDict) -> Namespace {
+        let namespace = Namespace(attributes: attributes)
+        createdNamespaces.append(namespace)
+        return namespace
+    }
+
+    func write(_ text: String, at location: SourceLocation) throws {
+        output += text
+        if output.utf8.count > limits.maximumOutputBytes {
+            throw TemplateError(.limit, "rendered output exceeds \(limits.maximumOutputBytes) bytes", at: location)
+        }
+    }
+
+    /// Renders `body` into a string of its own (macro calls, `{% set %}` blocks, `{% filter %}`).
+    func capture(_ body: [Statement], in frame: Frame) throws -> String {
+        let saved = output
+        output = ""
+        defer { output = saved }
+        _ = try execute(body, in: frame)
+        return output
+    }
+
+    func execute(_ statements: [Statement], in frame: Frame) throws -> Flow {
+        for statement in statements {
+            let flow = try execute(statement, in: frame)
+            if flow != .normal { return flow }
+        }
+        return .normal
+    }
+
+    private func execute(_ statement: Statement, in frame: Frame) throws -> Flow {
+        switch statement.kind {
+        case .text(let text):
+            try write(text, at: statement.location)
+        case .output(let expression):
+            try write(pythonStr(try evaluate(expression, in: frame)), at: statement.location)
+        case .conditional(let branches, let otherwise):
+            for branch in branches where try evaluate(branch.test, in: frame).isTruthy {
+                return try execute(branch.body, in: frame)
+            }
+            return try execute(otherwise, in: frame)
+        case .forLoop(let loop):
+            try runLoop(loop, in: frame)
+        case .assign(let target, let expression):
+            try assign(try evaluate(expression, in: frame), to: target, in: frame, at: statement.location)
+        case .assignBlock(let target, let filters, let body):
+            var value = TemplateValue.string(try capture(body, in: makeFrame(parent: frame)))
+            for filter in filters { value = try applyFilter(filter, to: value, in: frame) }
+            try assign(value, to: target, in: frame, at: statement.location)
+        case .macro(let macro):
+            frame.variables[macro.name] = .function(TemplateFunction(macro: macro, scope: frame))
+        case .callBlock(let caller, let call):
+            let callerFunction = TemplateValue.function(TemplateFunction(macro: caller, scope: frame))
+            let result = try evaluateCall(call, in: frame, caller: callerFunction)
+            try write(pythonStr(result), at: statement.location)
+        case .filterBlock(let filters, let body):
+            var value = TemplateValue.string(try capture(body, in: makeFrame(parent: frame)))
+            for filter in filters { value = try applyFilter(filter, to: value, in: frame) }
+            try write(pythonStr(value), at: statement.location)
+        case .with(let bindings, let body):
+            let values = try bindings.map { try evaluate($0.value, in: frame) }
+            let inner = makeFrame(parent: frame)
+            for (binding, value) in zip(bindings, values) {
+                try assign(value, to: binding.target, in: inner, at: binding.value.location)
+            }
+            return try execute(body, in: inner)
+        case .scoped(let body):
+            return try execute(body, in: makeFrame(parent: frame))
+        case .breakLoop:
+            return .breakLoop
+        case .continueLoop:
+            return .continueLoop
+        }
+        return .normal
+    }
+
+    private func runLoop(_ loop: ForLoop, in frame: Frame) throws {
+        var items = try located(loop.iterable.location) { try pythonIterate(try evaluate(loop.iterable, in: frame)) }
+        if let condition = loop.condition {
+            items = try items.filter { item in
+                let test = makeFrame(parent: frame)
+                try assign(item, to: loop.target, in: test, at: loop.iterable.location)
+                return try evaluate(condition, in: test).isTruthy
+            }
+        }
+        if items.isEmpty {
+            _ = try execute(loop.otherwise, in: makeFrame(parent: frame))
+            return
+        }
+        let context = LoopContext(items: items)
+        for (index, item) in items.enumerated() {
+            iterations += 1
+            if iterations > limits.maximumIterations {
+                throw TemplateError(.limit, "more than \(limits.maximumIterations) loop iterations", at: loop.iterable.location)
+            }
+            context.index0 = index
+            let body = makeFrame(parent: frame)
+            try assign(item, to: loop.target, in: body, at: loop.iterable.location)
+            body.variables["loop"] = .loop(context)
+            if try execute(loop.body, in: body) == .breakLoop { break }
+        }
+    }
+
+    func assign(_ value: TemplateValue, to target: AssignTarget, in frame: Frame, at location: SourceLocation) throws {
+        switch target {
+        case .name(let name):
+            frame.variables[name] = value
+        case .tuple(let targets):
+            let items = try located(location) { try pythonIterate(value) }
+            guard items.count == targets.count else {
+                let message = items.count < targets.count
+                    ? "not enough values to unpack (expected \(targets.count), got \(items.count))"
+                    : "too many values to unpack (expected \(targets.count))"
+                throw TemplateError(.value, message, at: location)
+            }
+            for (item, inner) in zip(items, targets) { try assign(item, to: inner, in: frame, at: location) }
+        case .namespaceAttribute(let name, let attribute):
+            guard case .namespace(let namespace)? = frame.lookup(name) else {
+                throw TemplateError(.runtime, "cannot assign attribute on non-namespace object", at: location)
+            }
+            try located(location) { try checkNamespaceName(attribute) }
+            namespace.attributes.setString(attribute, value)
+        }
+    }
+
+    /// Runs `body`, giving any location-less failure the location it happened at.
+    func located<T>(_ location: SourceLocation, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as RuntimeFailure {
+            throw TemplateError(failure.kind, failure.message, at: location)
+        }
+    }
+}
+
+/// transformers' namespaces refuse underscore-prefixed attributes (sandbox escapes).
+func checkNamespaceName(_ name: String) throws {
+    if name.hasPrefix("_") {
+        throw RuntimeFailure(.security, "Chat templates cannot store underscore-prefixed attributes on a namespace, but got \(pythonRepr(string: name)). Please rename the attribute.")
+    }
+}
