@@ -52,7 +52,14 @@ extension Interpreter {
             let values = try bind(["case_sensitive", "attribute"])
             let getter = try attributeGetter(values[1] ?? .none, ignoreCase: !(values[0]?.isTruthy ?? false))
             var seen = Set<HashKey>()
-            return filtered(value) { { item in seen.insert(try HashKey(try getter(item))).inserted } }
+            var source: (() throws -> TemplateValue?)?
+            return .iterator(ValueIterator {
+                if source == nil { source = try itemSource(value) }
+                while let item = try source!() {
+                    if seen.insert(try HashKey(try getter(item))).inserted { return item }
+                }
+                return nil
+            })
         case "sort":
             let values = try bind(["reverse", "case_sensitive", "attribute"])
             let getter = try multiAttributeGetter(values[2] ?? .none, ignoreCase: !(values[1]?.isTruthy ?? false))

@@ -14,6 +14,10 @@ struct ConstantFolder {
         statements.map(fold)
     }
 
+    func fold(_ body: ScopeBody) -> ScopeBody {
+        ScopeBody(statements: fold(body.statements), names: body.names, assignedFirst: body.assignedFirst)
+    }
+
     private func fold(_ statement: Statement) -> Statement {
         let kind: Statement.Kind
         switch statement.kind {

@@ -1,3 +1,14 @@
+extension Expression {
+    /// A number below zero can only be a literal after constant folding (the lexer has no negative literals).
+    var isFoldedNegativeNumber: Bool {
+        switch kind {
+        case .literal(.int(let i)): return i < 0 && i != Int.min
+        case .literal(.double(let d)): return d.sign == .minus && !d.isNaN
+        default: return false
+        }
+    }
+}
+
 /// Expression evaluation, calls and macros.
 extension Interpreter {
     /// Evaluates an expression; a failure inside takes the location of the innermost expression.
@@ -44,6 +55,12 @@ extension Interpreter {
         case .unary(let op, let operand):
             return try Arithmetic.unary(op, try evaluate(operand, in: frame))
         case .binary(let op, let left, let right):
+            if op == .power, left.isFoldedNegativeNumber, case .literal(let value) = left.kind {
+                // jinja2 writes a folded negative constant into its generated Python without parentheses,
+                // so `-2 ** x` (x not constant) runs as Python's `-(2 ** x)`.
+                let magnitude = try Arithmetic.unary(.negate, value)
+                return try Arithmetic.unary(.negate, try Arithmetic.binary(.power, magnitude, try evaluate(right, in: frame)))
+            }
             let leftValue = try evaluate(left, in: frame)
             return try Arithmetic.binary(op, leftValue, try evaluate(right, in: frame))
         case .and(let left, let right):

@@ -32,17 +32,27 @@ public final class Interpreter {
 
     enum Flow { case normal, breakLoop, continueLoop }
 
-    func render(_ body: [Statement], globals: [String: TemplateValue], context: [String: TemplateValue]) throws -> String {
+    func render(_ body: ScopeBody, globals: [String: TemplateValue], context: [String: TemplateValue]) throws -> String {
         let globalFrame = makeFrame(parent: nil)
         globalFrame.variables = globals
-        let root = makeFrame(parent: globalFrame)
-        root.variables = context
+        let contextFrame = makeFrame(parent: globalFrame)
+        contextFrame.variables = context
         defer {
             for frame in createdFrames { frame.variables.removeAll() }
             for namespace in createdNamespaces { namespace.attributes = TemplateDict() }
         }
-        _ = try execute(body, in: root)
+        _ = try run(body, in: makeFrame(parent: contextFrame))
         return output
+    }
+
+    /// Runs a scope's statements in `frame` (a fresh frame for that scope) after declaring the undefined
+    /// locals jinja2 gives it: names assigned before any read that no enclosing scope mentions.
+    func run(_ body: ScopeBody, in frame: Frame) throws -> Flow {
+        frame.scopeNames = body.names
+        for name in body.assignedFirst where frame.variables[name] == nil && !frame.enclosingScopesMention(name) {
+            frame.variables[name] = .undefined(name)
+        }
+        return try execute(body.statements, in: frame)
     }
 
     func makeFrame(parent: Frame?) -> Frame {
@@ -65,11 +75,11 @@ public final class Interpreter {
     }
 
     /// Renders `body` into a string of its own (macro calls, `{% set %}` blocks, `{% filter %}`).
-    func capture(_ body: [Statement], in frame: Frame) throws -> String {
+    func capture(_ body: ScopeBody, in frame: Frame) throws -> String {
         let saved = output
         output = ""
         defer { output = saved }
-        _ = try execute(body, in: frame)
+        _ = try run(body, in: frame)
         return output
     }
 
@@ -116,9 +126,9 @@ public final class Interpreter {
             for (binding, value) in zip(bindings, values) {
                 try assign(value, to: binding.target, in: inner, at: binding.value.location)
             }
-            return try execute(body, in: inner)
+            return try run(body, in: inner)
         case .scoped(let body):
-            return try execute(body, in: makeFrame(parent: frame))
+            return try run(body, in: makeFrame(parent: frame))
         case .breakLoop:
             return .breakLoop
         case .continueLoop:
@@ -136,10 +146,9 @@ public final class Interpreter {
                 return try evaluate(condition, in: test).isTruthy
             }
         }
-        if items.isEmpty {
-            _ = try execute(loop.otherwise, in: makeFrame(parent: frame))
-            return
-        }
+        // jinja2 runs `else` unless some iteration reached the end of the body: an empty loop, or one
+        // whose every iteration ended in `continue` or `break`.
+        var completedAnIteration = false
         let context = LoopContext(items: items)
         for (index, item) in items.enumerated() {
             iterations += 1
@@ -150,8 +159,11 @@ public final class Interpreter {
             let body = makeFrame(parent: frame)
             try assign(item, to: loop.target, in: body, at: loop.iterable.location)
             body.variables["loop"] = .loop(context)
-            if try execute(loop.body, in: body) == .breakLoop { break }
+            let flow = try run(loop.body, in: body)
+            if flow == .breakLoop { break }
+            if flow == .normal { completedAnIteration = true }
         }
+        if !completedAnIteration { _ = try run(loop.otherwise, in: makeFrame(parent: frame)) }
     }
 
     func assign(_ value: TemplateValue, to target: AssignTarget, in frame: Frame, at location: SourceLocation) throws {

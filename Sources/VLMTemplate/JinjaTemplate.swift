@@ -7,7 +7,7 @@ import VLMJSON
 /// Compile once, render many times; rendering is thread-safe.
 // The syntax tree is immutable and its literals are plain values (never namespaces or functions).
 public struct JinjaTemplate: @unchecked Sendable {
-    private let body: [Statement]
+    private let body: ScopeBody
 
     /// Compiles a template; a syntax error throws a `TemplateError` with its line and column.
     public init(_ source: String) throws {

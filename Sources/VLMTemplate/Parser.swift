@@ -16,11 +16,11 @@ struct Parser {
     var isSoft = false
     var unknownNames: [(error: TemplateError, isSoft: Bool)] = []
 
-    static func parse(_ tokens: [Token]) throws -> [Statement] {
+    static func parse(_ tokens: [Token]) throws -> ScopeBody {
         var parser = Parser(tokens: tokens)
         let body = try parser.subparse(endTokens: nil)
         if let first = parser.unknownNames.first(where: { !$0.isSoft }) { throw first.error }
-        return body
+        return ScopeBody(body, parameters: [])
     }
 
     // MARK: token stream
@@ -169,7 +169,7 @@ struct Parser {
         case "with": kind = try parseWith()
         case "print": kind = try parsePrint()
         case "generation":
-            kind = .scoped(try nonSoft { try $0.parseStatements(["endgeneration"], dropNeedle: true) })
+            kind = .scoped(ScopeBody(try nonSoft { try $0.parseStatements(["endgeneration"], dropNeedle: true) }, parameters: []))
         default:
             guard loopDepth > 0 else { throw fail("'\(tag)' outside loop", at: location) }
             kind = tag == "break" ? .breakLoop : .continueLoop
@@ -203,7 +203,8 @@ struct Parser {
         loopDepth = saved.1
         var otherwise: [Statement] = []
         if advance().isName("else") { otherwise = try parseStatements(["endfor"], dropNeedle: true) }
-        return .forLoop(ForLoop(target: target, iterable: iterable, condition: condition, body: body, otherwise: otherwise))
+        return .forLoop(ForLoop(target: target, iterable: iterable, condition: condition,
+                                body: ScopeBody(body, parameters: target.names), otherwise: ScopeBody(otherwise, parameters: [])))
     }
 
     mutating func parseIf() throws -> Statement.Kind {
@@ -237,7 +238,7 @@ struct Parser {
                 filters.append(try parser.parseFilterCall())
             }
             let body = try parser.parseStatements(["endset"], dropNeedle: true)
-            return .assignBlock(target, filters: filters, body: body)
+            return .assignBlock(target, filters: filters, body: ScopeBody(body, parameters: []))
         }
     }
 
@@ -250,7 +251,7 @@ struct Parser {
             bindings.append((target, try parseExpression()))
         }
         let body = try nonSoft { try $0.parseStatements(["endwith"], dropNeedle: true) }
-        return .with(bindings: bindings, body: body)
+        return .with(bindings: bindings, body: ScopeBody(body, parameters: Set(bindings.flatMap { $0.target.names })))
     }
 
     var isBlockEnd: Bool {
@@ -274,7 +275,7 @@ struct Parser {
             advance()
             filters.append(try parseFilterCall())
         }
-        return .filterBlock(filters, body: try parseStatements(["endfilter"], dropNeedle: true))
+        return .filterBlock(filters, body: ScopeBody(try parseStatements(["endfilter"], dropNeedle: true), parameters: []))
     }
 
     mutating func parseSignature() throws -> [(name: String, defaultValue: Expression?)] {
@@ -343,11 +344,23 @@ struct Parser {
     }
 }
 
+extension AssignTarget {
+    /// The variable names an assignment binds.
+    var names: Set<String> {
+        switch self {
+        case .name(let name): return [name]
+        case .tuple(let items): return items.reduce(into: []) { $0.formUnion($1.names) }
+        case .namespaceAttribute: return []
+        }
+    }
+}
+
 extension MacroDefinition {
     init(name: String, parameters: [(name: String, defaultValue: Expression?)], body: [Statement]) {
         var names = Set<String>()
         collectNames(in: body, into: &names)
-        self.init(name: name, parameters: parameters, body: body,
+        let bound = Set(parameters.map(\.name)).union(["caller", "varargs", "kwargs"])
+        self.init(name: name, parameters: parameters, body: ScopeBody(body, parameters: bound),
                   catchesVarargs: names.contains("varargs"), catchesKeywords: names.contains("kwargs"),
                   catchesCaller: names.contains("caller"))
     }

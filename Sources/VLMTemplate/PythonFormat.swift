@@ -17,13 +17,22 @@ struct FormatSpec {
     func format(_ value: TemplateValue) throws -> String {
         var isBool = false
         if case .bool = value { isBool = true }
-        if let number = NumericValue(value), !(isBool && type == nil), type != "s", type != "r", type != "c" {
+        if var number = NumericValue(value), !(isBool && type == nil), type != "s", type != "r", type != "c" {
+            // `%d` of a float formats int(x): truncated first, so -0.5 prints as 0.
+            if case .double(let d) = number, type == "d" || type == "i" || type == "u", d.isFinite {
+                number = .int(Int(exactly: d.rounded(.towardZero)) ?? 0)
+            }
             let negative: Bool
             switch number {
             case .int(let i): negative = i < 0
             case .double(let d): negative = d.sign == .minus && !d.isNaN
             }
-            return pad(numberText(value, type: type), numeric: true, negative: negative)
+            let operand: TemplateValue
+            switch number {
+            case .int(let i): operand = .int(i)
+            case .double(let d): operand = .double(d)
+            }
+            return pad(numberText(operand, type: type), numeric: true, negative: negative)
         }
         switch type {
         case nil, "s":
@@ -209,8 +218,14 @@ func percentFormat(_ format: String, _ args: TemplateValue) throws -> String {
             throw RuntimeFailure.value("unsupported format character \(pythonRepr(string: String(code))) (0x\(String(code.value, radix: 16))) at index \(i - 1)")
         }
         let argument = try value ?? take()
+        let isNumeric = "diuxXoeEfFgG".unicodeScalars.contains(code)
+        // int() / float() of an undefined value raise its UndefinedError.
+        if isNumeric, case .undefined(let undefined) = argument { throw undefined.failure }
         if "diuxXo".unicodeScalars.contains(code), !argument.isNumber {
             throw RuntimeFailure.type("%\(code) format: a real number is required, not \(argument.typeName)")
+        }
+        if isNumeric, !argument.isNumber {
+            throw RuntimeFailure.type("must be real number, not \(argument.typeName)")
         }
         if "xXo".unicodeScalars.contains(code), case .double = argument {
             throw RuntimeFailure.type("%\(code) format: an integer is required, not float")

@@ -69,10 +69,21 @@ indirect enum AssignTarget {
     case namespaceAttribute(String, String)
 }
 
+/// The statements of a construct that runs in a scope of its own (the template, a loop iteration, a
+/// macro call, `with`...), with jinja2's compile-time symbol facts about that scope's own level.
+struct ScopeBody {
+    let statements: [Statement]
+    /// Every name read, assigned or bound as a parameter at this level (not in nested scopes).
+    let names: Set<String>
+    /// Names assigned here before any read. Unless an enclosing scope also mentions them, jinja2 makes
+    /// them undefined locals from the scope's start, hiding same-named values from the render context.
+    let assignedFirst: [String]
+}
+
 struct MacroDefinition {
     let name: String
     let parameters: [(name: String, defaultValue: Expression?)]
-    let body: [Statement]
+    let body: ScopeBody
     /// Whether the body reads `varargs`, `kwargs` or `caller`: jinja2 only accepts extra arguments then.
     let catchesVarargs: Bool
     let catchesKeywords: Bool
@@ -83,8 +94,8 @@ struct ForLoop {
     let target: AssignTarget
     let iterable: Expression
     let condition: Expression?
-    let body: [Statement]
-    let otherwise: [Statement]
+    let body: ScopeBody
+    let otherwise: ScopeBody
 }
 
 struct Statement {
@@ -94,14 +105,14 @@ struct Statement {
         case conditional(branches: [(test: Expression, body: [Statement])], otherwise: [Statement])
         case forLoop(ForLoop)
         case assign(AssignTarget, Expression)
-        case assignBlock(AssignTarget, filters: [FilterCall], body: [Statement])
+        case assignBlock(AssignTarget, filters: [FilterCall], body: ScopeBody)
         case macro(MacroDefinition)
         /// `{% call(params) macro(args) %}body{% endcall %}`: the body becomes `caller`.
         case callBlock(caller: MacroDefinition, call: Expression)
-        case filterBlock([FilterCall], body: [Statement])
-        case with(bindings: [(target: AssignTarget, value: Expression)], body: [Statement])
+        case filterBlock([FilterCall], body: ScopeBody)
+        case with(bindings: [(target: AssignTarget, value: Expression)], body: ScopeBody)
         /// transformers' `{% generation %}` marker: its body renders in place, in its own scope.
-        case scoped([Statement])
+        case scoped(ScopeBody)
         case breakLoop
         case continueLoop
     }

@@ -102,9 +102,21 @@ public final class LoopContext {
 final class Frame {
     var variables: [String: TemplateValue] = [:]
     let parent: Frame?
+    /// The names the template scope running in this frame mentions at its own level (empty for the
+    /// globals and the render context).
+    var scopeNames: Set<String> = []
 
     init(parent: Frame?) {
         self.parent = parent
+    }
+
+    func enclosingScopesMention(_ name: String) -> Bool {
+        var frame = parent
+        while let current = frame {
+            if current.scopeNames.contains(name) { return true }
+            frame = current.parent
+        }
+        return false
     }
 
     func lookup(_ name: String) -> TemplateValue? {
