@@ -127,6 +127,8 @@ func strftime(_ format: String, _ time: LocalDateTime) -> String {
         case "t": out += "\t"
         case "T": out += strftime("%H:%M:%S", time)
         case "u": out += String(time.weekday + 1)
+        case "U": out += number((time.dayOfYear - 1 + 7 - (time.weekday + 1) % 7) / 7, 2)
+        case "W": out += number((time.dayOfYear - 1 + 7 - time.weekday) / 7, 2)
         case "w": out += String((time.weekday + 1) % 7)
         case "x": out += strftime("%m/%d/%y", time)
         case "X": out += strftime("%H:%M:%S", time)
