@@ -128,13 +128,14 @@ extension Interpreter {
     /// `map(attribute='x', default=...)` or `map('filter', *args, **kwargs)`. Like jinja2's generator,
     /// the arguments are only checked when the first item is pulled.
     private func mapFilter(_ value: TemplateValue, _ arguments: CallArguments) throws -> TemplateValue {
-        lazyTransform(value) {
+        lazyGenerator(value) {
             if arguments.positional.isEmpty, let attribute = arguments.keywords.first(where: { $0.name == "attribute" })?.value {
                 if let unexpected = arguments.keywords.first(where: { $0.name != "attribute" && $0.name != "default" }) {
                     throw RuntimeFailure(.runtime, "Unexpected keyword argument \(pythonRepr(string: unexpected.name))")
                 }
                 let fallback = arguments.keywords.first { $0.name == "default" }?.value
-                return try self.attributeGetter(attribute, default: fallback)
+                let getter = try self.attributeGetter(attribute, default: fallback)
+                return { try getter($0) }
             }
             guard let filter = arguments.positional.first else {
                 throw RuntimeFailure(.runtime, "map requires a filter argument")
@@ -148,7 +149,7 @@ extension Interpreter {
 
     /// `select('test', ...)`, `reject(...)`, and the `...attr` forms that test an attribute.
     private func selectFilter(_ value: TemplateValue, _ arguments: CallArguments, keep: Bool, byAttribute: Bool) throws -> TemplateValue {
-        filtered(value) {
+        lazyGenerator(value) {
             var rest = arguments.positional
             var extract: (TemplateValue) throws -> TemplateValue = { $0 }
             if byAttribute {
@@ -156,10 +157,10 @@ extension Interpreter {
                 extract = try self.attributeGetter(attribute)
                 rest.removeFirst()
             }
-            guard let test = rest.first else { return { try extract($0).isTruthy == keep } }
+            guard let test = rest.first else { return { try extract($0).isTruthy == keep ? $0 : nil } }
             let name = try test.requireString("test name")
             let testArguments = CallArguments(positional: Array(rest.dropFirst()), keywords: arguments.keywords)
-            return { try self.applyTest(name, try extract($0), testArguments) == keep }
+            return { try self.applyTest(name, try extract($0), testArguments) == keep ? $0 : nil }
         }
     }
 
@@ -197,34 +198,23 @@ extension Interpreter {
         return { item in .list(try getters.map { try $0(item) }) }
     }
 
-    /// A lazy generator over `value`'s items that keeps those the predicate accepts (nothing if `value` is
-    /// falsy); `makePredicate` runs when the first item is pulled.
-    private func filtered(_ value: TemplateValue, _ makePredicate: @escaping () throws -> (TemplateValue) throws -> Bool) -> TemplateValue {
+    /// jinja2's `if value:` generators (`map`, `select`, `reject`...): nothing when `value` is falsy;
+    /// otherwise `prepare` runs when the first item is pulled and gives the per-item step (nil skips).
+    private func lazyGenerator(_ value: TemplateValue,
+                               _ prepare: @escaping () throws -> (TemplateValue) throws -> TemplateValue?) -> TemplateValue
+    {
         var source: (() throws -> TemplateValue?)?
-        var predicate: ((TemplateValue) throws -> Bool)?
+        var step: ((TemplateValue) throws -> TemplateValue?)?
         return .iterator(ValueIterator {
             if source == nil {
                 guard value.isTruthy else { source = { nil }; return nil }
-                predicate = try makePredicate()
+                step = try prepare()
                 source = try itemSource(value)
             }
             while let item = try source!() {
-                if try predicate!(item) { return item }
+                if let result = try step!(item) { return result }
             }
             return nil
-        })
-    }
-
-    private func lazyTransform(_ value: TemplateValue, _ makeTransform: @escaping () throws -> (TemplateValue) throws -> TemplateValue) -> TemplateValue {
-        var source: (() throws -> TemplateValue?)?
-        var transform: ((TemplateValue) throws -> TemplateValue)?
-        return .iterator(ValueIterator {
-            if source == nil {
-                guard value.isTruthy else { source = { nil }; return nil }
-                transform = try makeTransform()
-                source = try itemSource(value)
-            }
-            return try source!().map(transform!)
         })
     }
 
