@@ -91,7 +91,12 @@ public final class Interpreter {
         return .normal
     }
 
+    /// Runs one statement; a failure no expression claimed is reported at the statement.
     private func execute(_ statement: Statement, in frame: Frame) throws -> Flow {
+        try located(statement.location) { try executeUnlocated(statement, in: frame) }
+    }
+
+    private func executeUnlocated(_ statement: Statement, in frame: Frame) throws -> Flow {
         switch statement.kind {
         case .text(let text):
             try write(text, at: statement.location)
@@ -171,7 +176,13 @@ public final class Interpreter {
         case .name(let name):
             frame.variables[name] = value
         case .tuple(let targets):
-            let items = try located(location) { try pythonIterate(value) }
+            let items: [TemplateValue] = try located(location) {
+                do {
+                    return try pythonIterate(value)
+                } catch let failure as RuntimeFailure where failure.kind == .type {
+                    throw RuntimeFailure.type("cannot unpack non-iterable \(value.typeName) object")
+                }
+            }
             guard items.count == targets.count else {
                 let message = items.count < targets.count
                     ? "not enough values to unpack (expected \(targets.count), got \(items.count))"
