@@ -40,16 +40,6 @@ struct Parser {
         TemplateError(.syntax, message, at: location ?? current.location)
     }
 
-    /// jinja2's `describe_token_expr` for what `expect` wanted.
-    static func describe(_ expected: String) -> String {
-        if expected.hasPrefix("name:") { return String(expected.dropFirst(5)) }
-        switch expected {
-        case "block_end": return "end of statement block"
-        case "variable_end": return "end of print statement"
-        default: return expected
-        }
-    }
-
     mutating func expectOp(_ op: String) throws {
         guard current.isOp(op) else { throw unexpected(expected: op) }
         advance()
