@@ -14,7 +14,7 @@ public struct RenderLimits: Sendable {
 }
 
 /// Runs a parsed template: statements here, expressions in Evaluator.swift. One interpreter renders once.
-public final class Interpreter {
+final class Interpreter {
     let limits: RenderLimits
     let clock: TemplateClock
     var output = ""
