@@ -12,6 +12,9 @@ public struct ChatRenderOptions: Sendable {
     public var addGenerationPrompt = true
     /// Qwen's "Picture 1: " / "Video 1: " labels (passes `add_vision_id=True` to the template).
     public var addVisionID = false
+    /// End the prompt inside the last message so the model continues it (vLLM's and transformers'
+    /// `continue_final_message`); incompatible with `addGenerationPrompt`.
+    public var continueFinalMessage = false
     /// Tool schemas and documents, passed as `tools` / `documents` (None when absent, as transformers does).
     public var tools: JSONValue?
     public var documents: JSONValue?
@@ -61,11 +64,18 @@ public struct ChatPromptRenderer: Sendable {
             }
             context[key] = value
         }
-        context["messages"] = .array(messages.map { .object($0.templateFields) })
+        var fields = messages.map(\.templateFields)
+        var continued: String?
+        if options.continueFinalMessage {
+            continued = try FinalMessageContinuation.mark(&fields, templateText: source.text,
+                                                          addGenerationPrompt: options.addGenerationPrompt)
+        }
+        context["messages"] = .array(fields.map { .object($0) })
         context["tools"] = options.tools ?? .null
         context["documents"] = options.documents ?? .null
         context["add_generation_prompt"] = .bool(options.addGenerationPrompt)
-        let text = try template.render(json: context, clock: clock)
+        var text = try template.render(json: context, clock: clock)
+        if let continued { text = try FinalMessageContinuation.cut(text, finalMessage: continued) }
         return RenderedPrompt(text: text, media: messages.flatMap(\.media))
     }
 }

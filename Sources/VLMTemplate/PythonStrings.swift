@@ -1,6 +1,6 @@
 /// Python `str` operations with Python's Unicode semantics: indices count code points, case mapping is
 /// the full Unicode mapping (with the final-sigma rule), whitespace is Python's.
-enum PythonStrings {
+public enum PythonStrings {
     static func upper(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars { out += scalar.properties.uppercaseMapping }
@@ -54,7 +54,7 @@ enum PythonStrings {
     }
 
     /// `strip`/`lstrip`/`rstrip`: whitespace, or any of `characters` when given.
-    static func strip(_ s: String, characters: String?, leading: Bool, trailing: Bool) -> String {
+    public static func strip(_ s: String, characters: String? = nil, leading: Bool = true, trailing: Bool = true) -> String {
         let set = characters.map { Set($0.unicodeScalars) }
         let shouldStrip: (Unicode.Scalar) -> Bool = { set?.contains($0) ?? isPythonWhitespace($0) }
         let scalars = s.unicodeScalars

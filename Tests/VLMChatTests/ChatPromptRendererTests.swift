@@ -75,3 +75,28 @@ private let hello = [ChatMessage(role: .user, content: .text("hi"), templateFiel
         #expect(tokens == JSONObject([("eos_token", "<|im_end|>"), ("pad_token", "<|endoftext|>")]))
     }
 }
+
+@Suite struct FinalMessageContinuationTests {
+    private let prefill = [ChatMessage(role: .assistant, content: .text("abc  "), templateFields: JSONObject([("role", "assistant"), ("content", "abc  ")]))]
+
+    @Test func aTemplateThatTrimsTheMessageEndsTheCutAtItsText() throws {
+        var options = ChatRenderOptions()
+        options.addGenerationPrompt = false
+        options.continueFinalMessage = true
+        let text = try renderer("{{ messages[-1]['content'] | trim }}<END>").render(prefill, options: options).text
+        #expect(text == "abc")
+    }
+
+    @Test func continuingAndAGenerationPromptExcludeEachOther() throws {
+        var options = ChatRenderOptions()
+        options.continueFinalMessage = true
+        #expect(throws: ChatInputError.self) { try renderer("{{ messages[-1]['content'] }}").render(prefill, options: options) }
+    }
+
+    @Test func aTemplateThatDropsTheMessageCannotBeContinued() throws {
+        var options = ChatRenderOptions()
+        options.addGenerationPrompt = false
+        options.continueFinalMessage = true
+        #expect(throws: ChatInputError.self) { try renderer("{{ messages | length }} content").render(prefill, options: options) }
+    }
+}

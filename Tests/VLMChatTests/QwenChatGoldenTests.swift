@@ -11,6 +11,7 @@ import VLMJSON
         var options = ChatRenderOptions()
         options.addGenerationPrompt = testCase["add_generation_prompt"]?.boolValue ?? true
         options.addVisionID = testCase["add_vision_id"]?.boolValue ?? false
+        options.continueFinalMessage = testCase["continue_final_message"]?.boolValue ?? false
         return try renderer.render(try ChatMessageParser.parse(testCase["messages"] ?? .null), options: options)
     }
 
