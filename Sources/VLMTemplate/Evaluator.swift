@@ -158,7 +158,7 @@ extension Interpreter {
         if callDepth > limits.maximumCallDepth {
             throw RuntimeFailure(.limit, "macro calls nested deeper than \(limits.maximumCallDepth)")
         }
-        let frame = makeFrame(parent: scope)
+        let frame = Frame(parent: scope)
         var keywords = arguments.keywords
         func takeKeyword(_ name: String) -> TemplateValue? {
             guard let index = keywords.firstIndex(where: { $0.name == name }) else { return nil }

@@ -20,10 +20,10 @@ final class Interpreter {
     var output = ""
     var iterations = 0
     var callDepth = 0
-    /// Every frame and namespace created, so the reference cycles a render makes (a macro stored in the
-    /// frame it closes over, a namespace holding itself) can be broken when it ends.
-    private var createdFrames: [Frame] = []
-    private var createdNamespaces: [Namespace] = []
+    /// Where a render can make reference cycles, broken when it ends: frames holding a macro that
+    /// closes over them, and namespaces given a value that is not a plain scalar (which could hold them).
+    private var macroScopes: [Frame] = []
+    private var namespacesHoldingObjects: [Namespace] = []
 
     init(limits: RenderLimits, clock: TemplateClock) {
         self.limits = limits
@@ -33,15 +33,15 @@ final class Interpreter {
     enum Flow { case normal, breakLoop, continueLoop }
 
     func render(_ body: ScopeBody, globals: [String: TemplateValue], context: [String: TemplateValue]) throws -> String {
-        let globalFrame = makeFrame(parent: nil)
+        let globalFrame = Frame(parent: nil)
         globalFrame.variables = globals
-        let contextFrame = makeFrame(parent: globalFrame)
+        let contextFrame = Frame(parent: globalFrame)
         contextFrame.variables = context
         defer {
-            for frame in createdFrames { frame.variables.removeAll() }
-            for namespace in createdNamespaces { namespace.attributes = TemplateDict() }
+            for frame in macroScopes { frame.variables.removeAll() }
+            for namespace in namespacesHoldingObjects { namespace.attributes = TemplateDict() }
         }
-        _ = try run(body, in: makeFrame(parent: contextFrame))
+        _ = try run(body, in: Frame(parent: contextFrame))
         return output
     }
 
@@ -55,15 +55,9 @@ final class Interpreter {
         return try execute(body.statements, in: frame)
     }
 
-    func makeFrame(parent: Frame?) -> Frame {
-        let frame = Frame(parent: parent)
-        createdFrames.append(frame)
-        return frame
-    }
-
     func makeNamespace(_ attributes: TemplateDict) -> Namespace {
         let namespace = Namespace(attributes: attributes)
-        createdNamespaces.append(namespace)
+        if attributes.values.contains(where: { !$0.isPlainScalar }) { namespacesHoldingObjects.append(namespace) }
         return namespace
     }
 
@@ -112,28 +106,29 @@ final class Interpreter {
         case .assign(let target, let expression):
             try assign(try evaluate(expression, in: frame), to: target, in: frame, at: statement.location)
         case .assignBlock(let target, let filters, let body):
-            var value = TemplateValue.string(try capture(body, in: makeFrame(parent: frame)))
+            var value = TemplateValue.string(try capture(body, in: Frame(parent: frame)))
             for filter in filters { value = try applyFilter(filter, to: value, in: frame) }
             try assign(value, to: target, in: frame, at: statement.location)
         case .macro(let macro):
             frame.variables[macro.name] = .function(TemplateFunction(macro: macro, scope: frame))
+            macroScopes.append(frame)
         case .callBlock(let caller, let call):
             let callerFunction = TemplateValue.function(TemplateFunction(macro: caller, scope: frame))
             let result = try evaluateCall(call, in: frame, caller: callerFunction)
             try write(pythonStr(result), at: statement.location)
         case .filterBlock(let filters, let body):
-            var value = TemplateValue.string(try capture(body, in: makeFrame(parent: frame)))
+            var value = TemplateValue.string(try capture(body, in: Frame(parent: frame)))
             for filter in filters { value = try applyFilter(filter, to: value, in: frame) }
             try write(pythonStr(value), at: statement.location)
         case .with(let bindings, let body):
             let values = try bindings.map { try evaluate($0.value, in: frame) }
-            let inner = makeFrame(parent: frame)
+            let inner = Frame(parent: frame)
             for (binding, value) in zip(bindings, values) {
                 try assign(value, to: binding.target, in: inner, at: binding.value.location)
             }
             return try run(body, in: inner)
         case .scoped(let body):
-            return try run(body, in: makeFrame(parent: frame))
+            return try run(body, in: Frame(parent: frame))
         case .breakLoop:
             return .breakLoop
         case .continueLoop:
@@ -146,7 +141,7 @@ final class Interpreter {
         var items = try located(loop.iterable.location) { try pythonIterate(try evaluate(loop.iterable, in: frame)) }
         if let condition = loop.condition {
             items = try items.filter { item in
-                let test = makeFrame(parent: frame)
+                let test = Frame(parent: frame)
                 try assign(item, to: loop.target, in: test, at: loop.iterable.location)
                 return try evaluate(condition, in: test).isTruthy
             }
@@ -161,14 +156,14 @@ final class Interpreter {
                 throw TemplateError(.limit, "more than \(limits.maximumIterations) loop iterations", at: loop.iterable.location)
             }
             context.index0 = index
-            let body = makeFrame(parent: frame)
+            let body = Frame(parent: frame)
             try assign(item, to: loop.target, in: body, at: loop.iterable.location)
             body.variables["loop"] = .loop(context)
             let flow = try run(loop.body, in: body)
             if flow == .breakLoop { break }
             if flow == .normal { completedAnIteration = true }
         }
-        if !completedAnIteration { _ = try run(loop.otherwise, in: makeFrame(parent: frame)) }
+        if !completedAnIteration { _ = try run(loop.otherwise, in: Frame(parent: frame)) }
     }
 
     func assign(_ value: TemplateValue, to target: AssignTarget, in frame: Frame, at location: SourceLocation) throws {
@@ -196,6 +191,7 @@ final class Interpreter {
             }
             try located(location) { try checkNamespaceName(attribute) }
             namespace.attributes.setString(attribute, value)
+            if !value.isPlainScalar { namespacesHoldingObjects.append(namespace) }
         }
     }
 

@@ -91,6 +91,14 @@ public enum TemplateValue {
         }
     }
 
+    /// A value that cannot refer to an object (so it cannot close a reference cycle).
+    var isPlainScalar: Bool {
+        switch self {
+        case .undefined, .none, .bool, .int, .double, .string: return true
+        default: return false
+        }
+    }
+
     var isNumber: Bool {
         switch self {
         case .bool, .int, .double: return true
