@@ -37,6 +37,11 @@ let package = Package(
         .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON", "ModelFixtureFiles"]),
         // Locating the tiny-model fixtures and goldens, shared by the test targets that run the models.
         .target(name: "ModelFixtureFiles", dependencies: ["VLMJSON"], path: "Tests/ModelFixtureFiles"),
+        // Chat templates: a Jinja interpreter (VLMTemplate) and OpenAI message normalisation + rendering (VLMChat).
+        .target(name: "VLMTemplate", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMTemplateTests", dependencies: ["VLMTemplate", "VLMJSON"]),
+        .target(name: "VLMChat", dependencies: ["VLMTemplate", "VLMJSON"]),
+        .testTarget(name: "VLMChatTests", dependencies: ["VLMChat", "VLMTemplate", "VLMJSON"]),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine", dependencies: ["VLMJSON", "VLMModels", "VLMCompute", "VLMTokenizer"]),
@@ -80,6 +85,7 @@ let package = Package(
                 "VLMJSON",
                 "VLMTokenizer",
                 "VLMServer",
+                "VLMChat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

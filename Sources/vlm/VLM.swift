@@ -11,6 +11,7 @@ struct VLM: AsyncParsableCommand {
             ServeCommand.self,
             TokenizeCommand.self,
             DetokenizeCommand.self,
+            RenderChatCommand.self,
         ]
     )
 }
