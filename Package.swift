@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "VLMServer",
             dependencies: [
-                "VLMEngine", "VLMJSON",
+                "VLMEngine", "VLMJSON", "VLMChat",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(
             name: "VLMServerTests",
             dependencies: [
-                "VLMServer", "VLMEngine", "VLMJSON",
+                "VLMServer", "VLMEngine", "VLMJSON", "VLMChat",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

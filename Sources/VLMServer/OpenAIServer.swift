@@ -77,8 +77,14 @@ public struct OpenAIServer: Service {
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "vlm/\(settings.version)"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
             logger: state.logger)
+        let logger = state.logger
+        let limit = settings.shutdownTimeout
         do {
-            try await app.run()
+            try await withGracefulShutdownHandler {
+                try await app.run()
+            } onGracefulShutdown: {
+                logger.info("Shutting down: no new connections; requests in flight have \(limit.seconds) s to finish before they are aborted.")
+            }
         } catch {
             try? await fetcher.shutdown()
             throw error

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import VLMChat
 import VLMEngine
 import VLMJSON
 
@@ -77,12 +78,12 @@ struct ServingState: Sendable {
     }
 
     /// Renders, tokenizes and loads media for a conversation: the engine's prompt, pads expanded.
-    func chatPrompt(messages: [ChatMessage], input: ChatTemplateInput, processorOptions: JSONObject,
+    func chatPrompt(messages: [ChatMessage], options: ChatRenderOptions, processorOptions: JSONObject,
                     addSpecialTokens: Bool) async throws -> PreparedPrompt
     {
         let references = messages.flatMap(\.media)
         try media.checkLimits(references)
-        let text = try frontendStep { try frontend.renderChat(input) }
+        let text = try frontendStep { try frontend.renderChat(messages, options: options) }
         let ids = try frontendStep { try frontend.encode(text, addSpecialTokens: addSpecialTokens) }
         let items = try await media.load(references, requestOptions: processorOptions)
         return PreparedPrompt(tokenIds: try expandVisionPads(ids, items: items), items: items)

@@ -106,6 +106,7 @@ struct EngineOptions: ParsableArguments {
         if tensorParallelSize != 1 || pipelineParallelSize != 1 {
             lines.append("--tensor-parallel-size \(tensorParallelSize) / --pipeline-parallel-size \(pipelineParallelSize): parallelism across GPUs is not implemented; the model runs on one device.")
         }
+        if dtype != "auto" { lines.append("--dtype \(dtype): the CPU backend computes in float32 (weights stay as stored, widened on use).") }
         if let quantization { lines.append("--quantization \(quantization): quantized checkpoints are not supported; refused if the checkpoint is quantized.") }
         if kvCacheDtype != "auto" { lines.append("--kv-cache-dtype \(kvCacheDtype): the KV cache keeps the model's dtype.") }
         if swapSpace != nil { lines.append("--swap-space: preempted sequences are recomputed, never swapped (as vLLM v1).") }

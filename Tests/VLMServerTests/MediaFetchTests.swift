@@ -75,11 +75,11 @@ import Testing
         #expect(try DataURL.decode("data:image;base64,aGVs\nbG8=", maxBytes: 100) == Array("hello".utf8))
     }
 
-    @Test func videoAsFrameListIsOneItem() async throws {
+    @Test func videoPartIsOneVideoItem() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
-        let frame = pngDataURL(width: 28, height: 28)
-        let body = #"{"messages":[{"role":"user","content":[{"type":"video","video":["\#(frame)","\#(frame)"]},{"type":"text","text":"?"}]}]}"#
+        let video = pngDataURL(width: 28, height: 28)
+        let body = #"{"messages":[{"role":"user","content":[{"type":"video_url","video_url":{"url":"\#(video)"}},{"type":"text","text":"?"}]}]}"#
         let reply = try await server.request(.POST, "/v1/chat/completions", body: body)
         #expect(reply.status == 200, "\(reply.body)")
         #expect(server.engine.submitted.first?.visionItems.map(\.kind) == [.video])

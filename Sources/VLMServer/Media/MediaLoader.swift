@@ -1,3 +1,4 @@
+import VLMChat
 import VLMEngine
 import VLMJSON
 
@@ -13,7 +14,7 @@ struct MediaLoader: Sendable {
     /// Refuses a prompt with more items of a kind than `--limit-mm-per-prompt` allows, before fetching.
     func checkLimits(_ references: [MediaReference]) throws {
         for kind in [VisionItem.Kind.image, .video] {
-            let given = references.filter { $0.kind == kind }.count
+            let given = references.filter { $0.kind.itemKind == kind }.count
             let limit = limits.limit(for: kind)
             if given > limit {
                 throw APIError(EngineValidationError.tooManyItems(kind: kind, limit: limit, given: given))
@@ -36,23 +37,20 @@ struct MediaLoader: Sendable {
     private func loadOne(_ reference: MediaReference, position: Int, requestOptions: JSONObject) async throws -> VisionItem {
         var processorOptions = serverOptions
         for (key, value) in requestOptions { processorOptions[key] = value }
-        let content: FetchedMedia.Content
-        if reference.isFrameList {
-            var frames: [[UInt8]] = []
-            for url in reference.urls { frames.append(try await fetcher.fetch(url, kind: .image)) }
-            content = .frames(frames)
-        } else {
-            content = .encoded(try await fetcher.fetch(reference.urls.first ?? "", kind: reference.kind))
-        }
+        let kind = reference.kind.itemKind
+        let bytes = try await fetcher.fetch(reference.url, kind: kind)
         do {
-            return try frontend.preprocess(
-                FetchedMedia(kind: reference.kind, content: content), processorOptions: processorOptions, itemOptions: reference.overrides)
+            return try frontend.preprocess(FetchedMedia(kind: kind, bytes: bytes), processorOptions: processorOptions, itemOptions: reference.options)
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError.badRequest("Could not use \(reference.kind.rawValue) \(position) of the request: \(error)")
+            throw APIError.badRequest("Could not use \(kind.rawValue) \(position) of the request: \(error)")
         }
     }
+}
+
+extension MediaKind {
+    var itemKind: VisionItem.Kind { self == .image ? .image : .video }
 }
 
 /// `--limit-mm-per-prompt`: most images and videos one prompt (the whole conversation) may carry.

@@ -1,4 +1,5 @@
 import Hummingbird
+import VLMChat
 import VLMEngine
 import VLMJSON
 
@@ -22,8 +23,8 @@ struct ChatCompletionsRoute {
 
         // With add_generation_prompt the answer is the assistant's; otherwise it continues the last turn.
         let messages = chat.conversation.messages
-        let role = chat.conversation.templateInput.addGenerationPrompt ? "assistant" : (messages.last?.role ?? "assistant")
-        let echo = chat.fields.echo == true && messages.last?.role == role ? (messages.last?.text ?? "") : ""
+        let role = chat.conversation.renderOptions.addGenerationPrompt ? "assistant" : (messages.last?.role.rawValue ?? "assistant")
+        let echo = chat.fields.echo == true && messages.last?.role.rawValue == role ? (messages.last?.text ?? "") : ""
         let format = ChatStreamFormat(role: role, echo: echo, logprobs: chat.logprobs == true, formatter: LogprobsFormatter(frontend: state.frontend))
         let media = MediaTokenCounts(items: prompt.items)
         if chat.fields.stream == true {
@@ -69,5 +70,17 @@ struct ChatStreamFormat: StreamFormat {
             index: index, delta: .init(content: output.text),
             logprobs: logprobs ? formatter.chat(output.logprobs) : nil,
             finishReason: output.finishReason?.rawValue, stopReason: output.wireStopReason)
+    }
+}
+
+extension ChatMessage {
+    /// The text of a string content or of its text parts, joined (for `echo`).
+    var text: String {
+        switch content {
+        case .text(let text): return text
+        case .parts(let parts):
+            return parts.compactMap { if case .text(let text) = $0 { return text } else { return nil } }.joined(separator: "\n")
+        case .absent: return ""
+        }
     }
 }

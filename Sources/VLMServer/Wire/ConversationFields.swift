@@ -1,11 +1,12 @@
+import VLMChat
 import VLMJSON
 
 /// The fields that turn a conversation into a prompt, shared by `/v1/chat/completions` and `/tokenize`
 /// (vLLM's chat fields): the messages, how the template renders them, and the processor settings.
 struct ConversationFields: Decodable {
+    /// Validated by VLMChat (roles, content parts, per-item options); the template sees each message's
+    /// own fields.
     var messages: [ChatMessage]
-    /// The messages exactly as sent, for the chat template.
-    var rawMessages: [JSONValue]
     var addGenerationPrompt: Bool?
     var continueFinalMessage: Bool?
     var addSpecialTokens: Bool?
@@ -26,8 +27,11 @@ struct ConversationFields: Decodable {
 
     init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        messages = try container.decode([ChatMessage].self, forKey: .messages)
-        rawMessages = try container.decode([JSONValue].self, forKey: .messages)
+        do {
+            messages = try ChatMessageParser.parse(try container.decode(JSONValue.self, forKey: .messages))
+        } catch let error as ChatInputError {
+            throw APIError.badRequest(error.message, param: "messages")
+        }
         addGenerationPrompt = try container.decodeIfPresent(Bool.self, forKey: .addGenerationPrompt)
         continueFinalMessage = try container.decodeIfPresent(Bool.self, forKey: .continueFinalMessage)
         addSpecialTokens = try container.decodeIfPresent(Bool.self, forKey: .addSpecialTokens)
@@ -43,8 +47,11 @@ struct ConversationFields: Decodable {
     }
 
     func validate() throws {
-        if messages.isEmpty {
-            throw APIError.badRequest("`messages` must contain at least one message.", param: "messages")
+        if chatTemplate != nil {
+            // vLLM's default (no --trust-request-chat-template): a request may not run its own template.
+            throw APIError.badRequest(
+                "Chat template is passed with request, but --trust-request-chat-template is not set. Refused request with untrusted chat template.",
+                param: "chat_template")
         }
         if continueFinalMessage == true && addGenerationPrompt != false {
             throw APIError.badRequest("Cannot set both `continue_final_message` and `add_generation_prompt` to True.")
@@ -56,11 +63,13 @@ struct ConversationFields: Decodable {
         }
     }
 
-    var templateInput: ChatTemplateInput {
-        ChatTemplateInput(
-            messages: rawMessages, addGenerationPrompt: addGenerationPrompt ?? true,
-            continueFinalMessage: continueFinalMessage ?? false, chatTemplate: chatTemplate,
-            templateVariables: chatTemplateKwargs?.objectValue ?? JSONObject(), tools: tools)
+    var renderOptions: ChatRenderOptions {
+        var options = ChatRenderOptions()
+        options.addGenerationPrompt = addGenerationPrompt ?? true
+        options.continueFinalMessage = continueFinalMessage ?? false
+        options.tools = tools
+        options.templateArguments = chatTemplateKwargs?.objectValue ?? JSONObject()
+        return options
     }
 
     /// The engine's prompt: rendered, tokenized (no special tokens added: the template has them, as in
@@ -68,7 +77,6 @@ struct ConversationFields: Decodable {
     func prompt(_ state: ServingState) async throws -> PreparedPrompt {
         try validate()
         return try await state.chatPrompt(
-            messages: messages, input: templateInput, processorOptions: mmProcessorKwargs?.objectValue ?? JSONObject(),
-            addSpecialTokens: addSpecialTokens ?? false)
+            messages: messages, options: renderOptions, processorOptions: mmProcessorKwargs?.objectValue ?? JSONObject(), addSpecialTokens: addSpecialTokens ?? false)
     }
 }

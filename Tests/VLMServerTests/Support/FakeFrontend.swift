@@ -1,10 +1,12 @@
+import VLMChat
 import VLMEngine
 import VLMJSON
 import VLMServer
 
 /// A model frontend small enough to read: one token per UTF-8 byte (ids 0...255) plus six special
 /// tokens, a ChatML-like template, and an image "processor" that reads only the size from PNG, JPEG
-/// or PPM headers and gives one token per 28×28 block (`max_pixels` caps it, as the real one's budget).
+/// or PPM headers and gives one token per 28×28 block (`max_pixels` caps it, as the real one's budget;
+/// a video is two frames of its first image).
 struct FakeFrontend: ModelFrontend {
     static let specials = ["<|image_pad|>", "<|video_pad|>", "<|vision_start|>", "<|vision_end|>", "<|im_start|>", "<|im_end|>"]
     var imagePadTokenId: Int { 256 }
@@ -12,27 +14,26 @@ struct FakeFrontend: ModelFrontend {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    func renderChat(_ input: ChatTemplateInput) throws -> String {
+    func renderChat(_ messages: [ChatMessage], options: ChatRenderOptions) throws -> String {
         var text = ""
-        for message in input.messages {
-            let role = message["role"]?.stringValue ?? ""
-            if role == "tool" { throw Failure(description: "this template does not support tool messages") }
-            text += "<|im_start|>\(role)\n"
-            switch message["content"] {
-            case .string(let content)?: text += content
-            case .array(let parts)?:
+        for message in messages {
+            if message.role == .tool { throw Failure(description: "this template does not support tool messages") }
+            text += "<|im_start|>\(message.role.rawValue)\n"
+            switch message.content {
+            case .text(let content): text += content
+            case .parts(let parts):
                 for part in parts {
-                    switch part["type"]?.stringValue {
-                    case "text"?: text += part["text"]?.stringValue ?? ""
-                    case "image_url"?, "image"?: text += "<|vision_start|><|image_pad|><|vision_end|>"
-                    default: text += "<|vision_start|><|video_pad|><|vision_end|>"
+                    switch part {
+                    case .text(let content): text += content
+                    case .media(let reference):
+                        text += "<|vision_start|><|\(reference.kind == .image ? "image" : "video")_pad|><|vision_end|>"
                     }
                 }
-            default: break
+            case .absent: break
             }
             text += "<|im_end|>\n"
         }
-        if input.addGenerationPrompt { text += "<|im_start|>assistant\n" }
+        if options.addGenerationPrompt { text += "<|im_start|>assistant\n" }
         return text
     }
 
@@ -63,17 +64,12 @@ struct FakeFrontend: ModelFrontend {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    func preprocess(_ media: FetchedMedia, processorOptions: JSONObject, itemOptions: JSONObject) throws -> VisionItem {
-        let first: [UInt8]
-        switch media.content {
-        case .encoded(let bytes): first = bytes
-        case .frames(let frames): first = frames.first ?? []
-        }
-        guard let (width, height) = Self.imageSize(first) else { throw Failure(description: "cannot identify image file") }
+    func preprocess(_ media: FetchedMedia, processorOptions: JSONObject, itemOptions: MediaOptions) throws -> VisionItem {
+        guard let (width, height) = Self.imageSize(media.bytes) else { throw Failure(description: "cannot identify image file") }
         var blocks = ((height + 27) / 28) * ((width + 27) / 28)
-        if let maxPixels = (itemOptions["max_pixels"] ?? processorOptions["max_pixels"])?.intValue { blocks = max(1, min(blocks, maxPixels / 784)) }
+        if let maxPixels = itemOptions.maxPixels ?? processorOptions["max_pixels"]?.intValue { blocks = max(1, min(blocks, maxPixels / 784)) }
         let frames = media.kind == .video ? 2 : 1
-        return VisionItem(kind: media.kind, patches: [], grid: (frames, 2, 2 * blocks), contentHash: "\(first.count)-\(blocks)")
+        return VisionItem(kind: media.kind, patches: [], grid: (frames, 2, 2 * blocks), contentHash: "\(media.bytes.count)-\(blocks)")
     }
 
     static func imageSize(_ bytes: [UInt8]) -> (Int, Int)? {

@@ -4,17 +4,19 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import VLMEngine
 import VLMServer
 
-/// A real server on a loopback port over the fake engine and frontend, stopped by `stop()`.
-struct TestServer {
+/// A real server on a loopback port, stopped by `stop()`: over the fake engine and frontend
+/// (`TestServer`) or over a real engine.
+struct LoopbackServer<Engine: GenerationEngine> {
     let port: Int
-    let engine: FakeEngine
+    let engine: Engine
     let group: ServiceGroup
     let task: Task<Void, Error>
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    static func start(engine: FakeEngine = FakeEngine(), configure: (inout ServerSettings) -> Void = { _ in }) async throws -> TestServer {
+    static func start(engine: Engine, frontend: any ModelFrontend, configure: (inout ServerSettings) -> Void = { _ in }) async throws -> Self {
         var settings = ServerSettings(servedModelNames: ["test-model", "alias"], modelPath: "/models/test", version: "0.1.0")
         settings.host = "127.0.0.1"
         settings.port = 0
@@ -22,14 +24,14 @@ struct TestServer {
         configure(&settings)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
-        var server = try OpenAIServer(engine: engine, frontend: FakeFrontend(), settings: settings, logger: logger)
+        var server = try OpenAIServer(engine: engine, frontend: frontend, settings: settings, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         server.onListening = { continuation.yield($0) }
         let group = server.serviceGroup(signals: [])
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("server did not start") }
-        return TestServer(port: port, engine: engine, group: group, task: task)
+        return Self(port: port, engine: engine, group: group, task: task)
     }
 
     func stop() async {
@@ -61,6 +63,14 @@ struct TestServer {
     func chat(_ content: String, extra: String = "", headers: [(String, String)] = []) async throws -> Reply {
         try await request(.POST, "/v1/chat/completions",
                           body: #"{"model":"test-model","messages":[{"role":"user","content":\#(content)}]\#(extra)}"#, headers: headers)
+    }
+}
+
+typealias TestServer = LoopbackServer<FakeEngine>
+
+extension LoopbackServer where Engine == FakeEngine {
+    static func start(engine: FakeEngine = FakeEngine(), configure: (inout ServerSettings) -> Void = { _ in }) async throws -> Self {
+        try await start(engine: engine, frontend: FakeFrontend(), configure: configure)
     }
 }
 
