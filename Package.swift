@@ -10,11 +10,32 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // Shared JSON value, parser and Python-compatible serializer.
         .target(name: "VLMJSON"),
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
+
+        // Media: image/video decoding through Debian's C libraries, Pillow-exact resize, the Qwen2-VL
+        // image/video processor (notes/media.md).
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        .target(name: "CMediaShim", dependencies: ["CJPEG", "CPNG"]),
+        .target(
+            name: "VLMMedia",
+            dependencies: [
+                "CMediaShim", "CWebP", "CGIF", "CFFmpeg", "VLMJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "VLMMediaTests", dependencies: ["VLMMedia", "VLMJSON"]),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine"),
@@ -23,6 +44,7 @@ let package = Package(
             name: "vlm",
             dependencies: [
                 "VLMJSON",
+                "VLMMedia",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

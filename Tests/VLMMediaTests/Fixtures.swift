@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import VLMJSON
+
+@testable import VLMMedia
+
+/// Locates `.fixtures/media` (made by scripts/fixtures/media/make.sh) from this file's path. A
+/// missing fixture is a test failure, never a skip.
+enum Fixtures {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".fixtures/media")
+
+    static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    static func bytes(_ relative: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: url(relative).path) else {
+            throw FixtureMissing(path: url(relative).path)
+        }
+        return [UInt8](data)
+    }
+
+    static func image(_ name: String) throws -> [UInt8] { try bytes("images/" + name) }
+
+    static func floats(_ relative: String) throws -> [Float] {
+        let raw = try bytes(relative)
+        return raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    }
+
+    /// manifest.json, written by goldens.py.
+    static func manifest() throws -> JSONValue { try JSONParser.parse(try bytes("manifest.json")) }
+
+    static func section(_ name: String) throws -> [JSONValue] {
+        guard let entries = try manifest()[name]?.arrayValue, !entries.isEmpty else {
+            throw FixtureMissing(path: "manifest.json section \(name)")
+        }
+        return entries
+    }
+}
+
+struct FixtureMissing: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "fixture missing: \(path) — run scripts/fixtures/media/make.sh" }
+}
