@@ -18,8 +18,6 @@ struct DecodeTests {
         #expect(image.width == entry["width"]?.intValue)
         #expect(image.height == entry["height"]?.intValue)
         let expected = try Fixtures.bytes(try #require(entry["rgb"]?.stringValue))
-        let differing = zip(image.pixels, expected).filter { $0 != $1 }.count
-        #expect(image.pixels.count == expected.count)
-        #expect(differing == 0, "\(differing) of \(expected.count) bytes differ")
+        #expect(image.pixels == expected, "\(Fixtures.differing(image.pixels, expected)) of \(expected.count) bytes differ")
     }
 }

@@ -27,6 +27,14 @@ enum Fixtures {
         return raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
     }
 
+    /// A JSON list of integers ([] when absent).
+    static func ints(_ value: JSONValue?) -> [Int] { value?.arrayValue?.compactMap { $0.intValue } ?? [] }
+
+    /// How many positions differ (for failure messages; arrays of unequal length count the excess).
+    static func differing<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
+        zip(a, b).filter { $0 != $1 }.count + abs(a.count - b.count)
+    }
+
     /// manifest.json, written by goldens.py.
     static func manifest() throws -> JSONValue { try JSONParser.parse(try bytes("manifest.json")) }
 

@@ -23,7 +23,7 @@ struct ResizeTests {
                 }
             } else {
                 let got = try SmartResize.size(height: h, width: w, minPixels: lo, maxPixels: hi, variant: variant)
-                #expect([got.height, got.width] == expected.arrayValue?.compactMap(\.intValue), "\(key) \(h)×\(w)")
+                #expect([got.height, got.width] == Fixtures.ints(expected), "\(key) \(h)×\(w)")
             }
         }
     }
@@ -48,9 +48,7 @@ struct ResizeTests {
         let (w, h) = (try #require(c["width"]?.intValue), try #require(c["height"]?.intValue))
         let resized = PillowBicubic.resize(source, width: w, height: h)
         let expected = try Fixtures.bytes(try #require(c["rgb"]?.stringValue))
-        #expect(resized.pixels.count == expected.count)
-        let differing = zip(resized.pixels, expected).filter { $0 != $1 }.count
-        #expect(differing == 0, "\(source.width)×\(source.height) → \(w)×\(h): \(differing) bytes differ")
+        #expect(resized.pixels == expected, "\(Fixtures.differing(resized.pixels, expected)) bytes differ")
     }
 
     @Test func passOrderFollowsPillow13() {

@@ -1,0 +1,111 @@
+/// Per-request keys of an image content part, with qwen-vl-utils `fetch_image` semantics.
+public struct ImageOptions: Sendable, Equatable {
+    public var minPixels: Int?
+    public var maxPixels: Int?
+    public var resizedHeight: Int?
+    public var resizedWidth: Int?
+
+    public init(minPixels: Int? = nil, maxPixels: Int? = nil, resizedHeight: Int? = nil, resizedWidth: Int? = nil) {
+        self.minPixels = minPixels
+        self.maxPixels = maxPixels
+        self.resizedHeight = resizedHeight
+        self.resizedWidth = resizedWidth
+    }
+
+    public var isEmpty: Bool { self == ImageOptions() }
+}
+
+/// The image half of the Qwen2-VL processor: `to_rgb` → resize → rescale/normalise → patches.
+///
+/// Sizes: without request keys the processor alone decides (transformers `smart_resize` with the
+/// config's min/max pixels, one BICUBIC resize), as vLLM does. With request keys the image first
+/// goes through `fetch_image` (qwen-vl-utils `smart_resize`, its own defaults 3136/12845056 for
+/// missing keys) and then through the processor, which resizes a second time only when that size
+/// falls outside the processor's own limits.
+public struct Qwen2VLImageProcessor: Sendable {
+    public let config: ProcessorConfig
+
+    /// Defaults qwen-vl-utils uses for missing request keys (4 and 16384 tokens of 28×28).
+    static let fetchMinPixels = 4 * 28 * 28
+    static let fetchMaxPixels = 16384 * 28 * 28
+
+    public init(config: ProcessorConfig) { self.config = config }
+
+    /// Loads `preprocessor_config.json` from a checkpoint folder and applies server-level overrides.
+    public init(modelDirectory: String, minPixels: Int? = nil, maxPixels: Int? = nil) throws {
+        config = try ProcessorConfig.load(modelDirectory: modelDirectory).overriding(minPixels: minPixels, maxPixels: maxPixels)
+    }
+
+    /// The sizes (height, width) an image of `width × height` is resized through, in order; empty
+    /// when it is used as is.
+    public func resizeSteps(width: Int, height: Int, options: ImageOptions = ImageOptions()) throws -> [(height: Int, width: Int)] {
+        var current = (height: height, width: width)
+        var steps: [(height: Int, width: Int)] = []
+        if !options.isEmpty {
+            let fetched = try fetchSize(width: width, height: height, options: options)
+            if fetched != current { steps.append(fetched) }
+            current = fetched
+        }
+        guard config.doResize else {
+            guard current.height % config.factor == 0, current.width % config.factor == 0 else {
+                throw MediaError.invalidOptions(
+                    "do_resize is false in preprocessor_config.json but the image is \(current.width)×\(current.height), "
+                        + "not a multiple of \(config.factor)")
+            }
+            return steps
+        }
+        let processed = try SmartResize.size(
+            height: current.height, width: current.width, factor: config.factor, minPixels: config.minPixels,
+            maxPixels: config.maxPixels)
+        if processed != current { steps.append(processed) }
+        return steps
+    }
+
+    /// The grid (and so the token count) without touching pixels.
+    public func grid(width: Int, height: Int, options: ImageOptions = ImageOptions()) throws -> GridTHW {
+        let final = try resizeSteps(width: width, height: height, options: options).last ?? (height, width)
+        return GridTHW(t: 1, h: final.height / config.patchSize, w: final.width / config.patchSize)
+    }
+
+    public func process(_ image: RGBImage, options: ImageOptions = ImageOptions()) throws -> PixelPatches {
+        var current = image
+        for step in try resizeSteps(width: image.width, height: image.height, options: options) {
+            current = PillowBicubic.resize(current, width: step.width, height: step.height)
+        }
+        return Patchifier(config: config).patches(frames: [current])
+    }
+
+    /// Decodes (with `limits`) and processes encoded image bytes.
+    public func process(encoded: [UInt8], options: ImageOptions = ImageOptions(), limits: MediaLimits = .default) throws
+        -> PixelPatches
+    {
+        try process(ImageDecoder.decode(encoded, limits: limits), options: options)
+    }
+
+    /// qwen-vl-utils `fetch_image` sizing for a content part with request keys.
+    private func fetchSize(width: Int, height: Int, options: ImageOptions) throws -> (height: Int, width: Int) {
+        for (name, value) in [
+            ("min_pixels", options.minPixels), ("max_pixels", options.maxPixels),
+            ("resized_height", options.resizedHeight), ("resized_width", options.resizedWidth),
+        ] {
+            if let value, value <= 0 { throw MediaError.invalidOptions("\(name) must be positive, got \(value)") }
+        }
+        switch (options.resizedHeight, options.resizedWidth) {
+        case let (h?, w?):
+            return try SmartResize.size(
+                height: h, width: w, factor: config.factor, minPixels: Self.fetchMinPixels, maxPixels: Self.fetchMaxPixels,
+                variant: .qwenVLUtils)
+        case (nil, nil):
+            let minPixels = options.minPixels ?? Self.fetchMinPixels
+            let maxPixels = options.maxPixels ?? Self.fetchMaxPixels
+            guard minPixels <= maxPixels else {
+                throw MediaError.invalidOptions("min_pixels (\(minPixels)) must not exceed max_pixels (\(maxPixels))")
+            }
+            return try SmartResize.size(
+                height: height, width: width, factor: config.factor, minPixels: minPixels, maxPixels: maxPixels,
+                variant: .qwenVLUtils)
+        default:
+            throw MediaError.invalidOptions("resized_height and resized_width must be given together")
+        }
+    }
+}
