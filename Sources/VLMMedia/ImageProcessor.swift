@@ -25,9 +25,8 @@ public struct ImageOptions: Sendable, Equatable {
 public struct Qwen2VLImageProcessor: Sendable {
     public let config: ProcessorConfig
 
-    /// Defaults qwen-vl-utils uses for missing request keys (4 and 16384 tokens of 28×28).
-    static let fetchMinPixels = 4 * 28 * 28
-    static let fetchMaxPixels = 16384 * 28 * 28
+    /// qwen-vl-utils' defaults for missing request keys: 4 and 16384 tokens of factor².
+    static func fetchPixelRange(factor: Int) -> (min: Int, max: Int) { (4 * factor * factor, 16384 * factor * factor) }
 
     public init(config: ProcessorConfig) { self.config = config }
 
@@ -42,7 +41,7 @@ public struct Qwen2VLImageProcessor: Sendable {
         var current = (height: height, width: width)
         var steps: [(height: Int, width: Int)] = []
         if !options.isEmpty {
-            let fetched = try fetchSize(width: width, height: height, options: options)
+            let fetched = try fetchSize(width: width, height: height, options: options, factor: config.factor)
             if fetched != current { steps.append(fetched) }
             current = fetched
         }
@@ -82,27 +81,28 @@ public struct Qwen2VLImageProcessor: Sendable {
         try process(ImageDecoder.decode(encoded, limits: limits), options: options)
     }
 
-    /// qwen-vl-utils `fetch_image` sizing for a content part with request keys.
-    private func fetchSize(width: Int, height: Int, options: ImageOptions) throws -> (height: Int, width: Int) {
+    /// qwen-vl-utils `fetch_image` sizing for a content part with request keys, at `factor`
+    /// (28 for images; `fetch_video` passes 56 for frame lists).
+    func fetchSize(width: Int, height: Int, options: ImageOptions, factor: Int) throws -> (height: Int, width: Int) {
         for (name, value) in [
             ("min_pixels", options.minPixels), ("max_pixels", options.maxPixels),
             ("resized_height", options.resizedHeight), ("resized_width", options.resizedWidth),
         ] {
             if let value, value <= 0 { throw MediaError.invalidOptions("\(name) must be positive, got \(value)") }
         }
+        let defaults = Self.fetchPixelRange(factor: factor)
         switch (options.resizedHeight, options.resizedWidth) {
         case let (h?, w?):
             return try SmartResize.size(
-                height: h, width: w, factor: config.factor, minPixels: Self.fetchMinPixels, maxPixels: Self.fetchMaxPixels,
-                variant: .qwenVLUtils)
+                height: h, width: w, factor: factor, minPixels: defaults.min, maxPixels: defaults.max, variant: .qwenVLUtils)
         case (nil, nil):
-            let minPixels = options.minPixels ?? Self.fetchMinPixels
-            let maxPixels = options.maxPixels ?? Self.fetchMaxPixels
+            let minPixels = options.minPixels ?? defaults.min
+            let maxPixels = options.maxPixels ?? defaults.max
             guard minPixels <= maxPixels else {
                 throw MediaError.invalidOptions("min_pixels (\(minPixels)) must not exceed max_pixels (\(maxPixels))")
             }
             return try SmartResize.size(
-                height: height, width: width, factor: config.factor, minPixels: minPixels, maxPixels: maxPixels,
+                height: height, width: width, factor: factor, minPixels: minPixels, maxPixels: maxPixels,
                 variant: .qwenVLUtils)
         default:
             throw MediaError.invalidOptions("resized_height and resized_width must be given together")

@@ -47,6 +47,10 @@ public struct MediaLimits: Sendable, Equatable {
     /// The decompression-bomb check, run on header dimensions before allocating.
     func checkPixels(width: Int, height: Int, format: ImageFormat) throws {
         guard width > 0, height > 0 else { throw MediaError.emptyImage(format: format) }
+        try checkPixelCount(width: width, height: height)
+    }
+
+    func checkPixelCount(width: Int, height: Int) throws {
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         if overflow || pixels > maxPixels {
             throw MediaError.tooManyPixels(width: width, height: height, limit: maxPixels)

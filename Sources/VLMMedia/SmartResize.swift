@@ -17,6 +17,16 @@ public enum SmartResize {
     public static func size(
         height: Int, width: Int, factor: Int = 28, minPixels: Int, maxPixels: Int, variant: Variant = .transformers
     ) throws -> (height: Int, width: Int) {
+        try size(
+            height: height, width: width, factor: factor, minPixels: Double(minPixels), maxPixels: Double(maxPixels),
+            variant: variant)
+    }
+
+    /// The same with fractional limits, which qwen-vl-utils' video budget produces
+    /// (`total_pixels / nframes * 2`).
+    public static func size(
+        height: Int, width: Int, factor: Int = 28, minPixels: Double, maxPixels: Double, variant: Variant
+    ) throws -> (height: Int, width: Int) {
         guard height > 0, width > 0 else {
             throw MediaError.invalidOptions("image sides must be positive, got \(width)×\(height)")
         }
@@ -30,22 +40,22 @@ public enum SmartResize {
             hBar = max(factor, hBar)
             wBar = max(factor, wBar)
         }
-        if hBar * wBar > maxPixels {
-            let beta = (Double(height * width) / Double(maxPixels)).squareRoot()
+        if Double(hBar * wBar) > maxPixels {
+            let beta = (Double(height * width) / maxPixels).squareRoot()
             hBar = Int((h / beta / f).rounded(.down)) * factor
             wBar = Int((w / beta / f).rounded(.down)) * factor
             if variant == .transformers {
                 hBar = max(factor, hBar)
                 wBar = max(factor, wBar)
             }
-        } else if hBar * wBar < minPixels {
-            let beta = (Double(minPixels) / Double(height * width)).squareRoot()
+        } else if Double(hBar * wBar) < minPixels {
+            let beta = (minPixels / Double(height * width)).squareRoot()
             hBar = Int((h * beta / f).rounded(.up)) * factor
             wBar = Int((w * beta / f).rounded(.up)) * factor
         }
         guard hBar > 0, wBar > 0 else {
             throw MediaError.invalidOptions(
-                "max_pixels \(maxPixels) is too small for a \(width)×\(height) image: raise max_pixels")
+                "max_pixels \(Int(maxPixels)) is too small for a \(width)×\(height) image: raise max_pixels")
         }
         return (hBar, wBar)
     }
