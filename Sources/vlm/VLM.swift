@@ -9,6 +9,7 @@ struct VLM: ParsableCommand {
         version: VLMVersion.string,
         subcommands: [
             ServeCommand.self,
+            PreprocessCommand.self,
         ]
     )
 }
