@@ -67,18 +67,88 @@ public struct Qwen2VLImageProcessor: Sendable {
     }
 
     public func process(_ image: RGBImage, options: ImageOptions = ImageOptions()) throws -> PixelPatches {
-        var current = image
-        for step in try resizeSteps(width: image.width, height: image.height, options: options) {
-            current = PillowBicubic.resize(current, width: step.width, height: step.height)
+        let steps = try resizeSteps(width: image.width, height: image.height, options: options)
+        guard steps.count <= 1 else {
+            let resized = steps.reduce(image) { PillowBicubic.resize($0, width: $1.width, height: $1.height) }
+            return Patchifier(config: config).patches(frames: [resized])
         }
-        return Patchifier(config: config).patches(frames: [current])
+        let pipeline = pipeline(width: image.width, height: image.height, target: steps.last ?? (image.height, image.width))
+        return try pipeline.patches { out in
+            try image.pixels.withUnsafeBufferPointer { pixels in
+                guard let base = pixels.baseAddress else { return }
+                try pipeline.run(pixels: UnsafeMutablePointer(mutating: base), into: out, produce: nil)
+            }
+        }
     }
 
-    /// Decodes (with `limits`) and processes encoded image bytes.
+    /// Decodes (with `limits`) and processes encoded image bytes. With at most one resize, decoding,
+    /// resizing and patch writing overlap across the cores (`ImagePipeline`).
     public func process(encoded: [UInt8], options: ImageOptions = ImageOptions(), limits: MediaLimits = .default) throws
         -> PixelPatches
     {
-        try process(ImageDecoder.decode(encoded, limits: limits), options: options)
+        try withPipeline(encoded: encoded, options: options, limits: limits) { pipeline, run in
+            try pipeline.patches(run)
+        } twoSteps: { image in
+            try process(image, options: options)
+        }
+    }
+
+    /// The same, writing the patches into caller-owned memory (for example a reused, pinned staging
+    /// buffer), which must hold `grid.patchCount × config.rowLength` floats; use `grid(width:height:)`
+    /// on the header to size it. Returns the grid.
+    public func process(
+        encoded: [UInt8], options: ImageOptions = ImageOptions(), limits: MediaLimits = .default,
+        into destination: UnsafeMutableBufferPointer<Float>
+    ) throws -> GridTHW {
+        try withPipeline(encoded: encoded, options: options, limits: limits) { pipeline, run in
+            let grid = pipeline.grid
+            guard let base = destination.baseAddress, destination.count >= grid.patchCount * config.rowLength else {
+                throw MediaError.invalidOptions(
+                    "the destination holds \(destination.count) floats, \(grid.patchCount * config.rowLength) are needed")
+            }
+            try run(base)
+            return grid
+        } twoSteps: { image in
+            let patches = try process(image, options: options)
+            guard let base = destination.baseAddress, destination.count >= patches.values.count else {
+                throw MediaError.invalidOptions(
+                    "the destination holds \(destination.count) floats, \(patches.values.count) are needed")
+            }
+            patches.values.withUnsafeBufferPointer { values in
+                if let source = values.baseAddress { base.update(from: source, count: values.count) }
+            }
+            return patches.grid
+        }
+    }
+
+    /// Opens `encoded` and hands `single` a pipeline and a function that runs it into a patch
+    /// matrix; inputs that need two resizes (request keys plus processor limits) go to `twoSteps`
+    /// decoded.
+    private func withPipeline<T>(
+        encoded: [UInt8], options: ImageOptions, limits: MediaLimits,
+        single: (ImagePipeline, (UnsafeMutablePointer<Float>) throws -> Void) throws -> T,
+        twoSteps: (RGBImage) throws -> T
+    ) throws -> T {
+        try encoded.withUnsafeBytes { data in
+            let decoder = try ImageDecoder.open(data, limits: limits)
+            let (width, height) = (decoder.header.width, decoder.header.height)
+            let steps = try resizeSteps(width: width, height: height, options: options)
+            guard steps.count <= 1 else {
+                return try twoSteps(try RGBImage(width: width, height: height) { try decoder.decode(into: $0, rowDone: { _ in }) })
+            }
+            let pipeline = pipeline(width: width, height: height, target: steps.last ?? (height, width))
+            return try DecodeBufferPool.shared.with(count: width * height * 3) { pixels in
+                try single(pipeline) { out in
+                    try pipeline.run(pixels: pixels, into: out) { rgb, rowDone in try decoder.decode(into: rgb, rowDone: rowDone) }
+                }
+            }
+        }
+    }
+
+    private func pipeline(width: Int, height: Int, target: (height: Int, width: Int)) -> ImagePipeline {
+        ImagePipeline(
+            width: width, height: height, outWidth: target.width, outHeight: target.height,
+            patchifier: Patchifier(config: config))
     }
 
     /// qwen-vl-utils `fetch_image` sizing for a content part with request keys, at `factor`

@@ -16,7 +16,7 @@ enum ParallelRows {
 
     static func run(count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
         let chunks = min(threads * 4, max(1, count / minimumChunk))
-        if chunks <= 1 {
+        if chunks <= 1 || threads == 1 {
             body(0..<count)
             return
         }

@@ -19,60 +19,82 @@ struct Patchifier {
         self.table = table
     }
 
+    /// Rows of the resized image that make one row of 2×2 merge blocks (28).
+    var bandRows: Int { config.patchSize * config.mergeSize }
+
     /// Patches for `frames` (equal sizes, multiples of the factor). A frame count that is not a
     /// multiple of the temporal patch is padded by repeating the last frame, as transformers does
     /// (a single image fills every temporal slot).
     func patches(frames: [RGBImage], secondPerGrid: Double? = nil) -> PixelPatches {
-        let tps = config.temporalPatchSize, p = config.patchSize
-        let width = frames[0].width, height = frames[0].height
-        let grid = GridTHW(t: (frames.count + tps - 1) / tps, h: height / p, w: width / p)
-        let count = grid.patchCount * config.rowLength
-        let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let out = buffer.baseAddress {
-                for (index, frame) in frames.enumerated() {
-                    // The last frame also fills the padding slots after it.
-                    let slots = index == frames.count - 1 ? Array(index..<grid.t * tps) : [index]
-                    frame.pixels.withUnsafeBufferPointer { pixels in
-                        guard let base = pixels.baseAddress else { return }
-                        ParallelRows.run(count: height) { rows in
-                            write(base, width: width, grid: grid, slots: slots, rows: rows, into: out)
+        let grid = self.grid(width: frames[0].width, height: frames[0].height, frames: frames.count)
+        let values: [Float] = LargeBuffer.array(count: grid.patchCount * config.rowLength) { out in
+            for (index, frame) in frames.enumerated() {
+                let layout = Layout(self, grid: grid, frame: index, frames: frames.count)
+                frame.pixels.withUnsafeBufferPointer { pixels in
+                    guard let base = pixels.baseAddress else { return }
+                    ParallelRows.run(count: frame.height / bandRows, minimumChunk: 1) { bands in
+                        for band in bands {
+                            writeBand(base + 3 * frame.width * bandRows * band, index: band, layout, into: out)
                         }
                     }
                 }
             }
-            initialized = count
         }
         return PixelPatches(
             grid: grid, values: values, rowLength: config.rowLength, mergeSize: config.mergeSize,
             secondPerGrid: secondPerGrid)
     }
 
-    /// Writes image rows `rows` of a frame to its places in the patch matrix, once per temporal
-    /// slot in `slots` (slot s is frame group s / tps, position s % tps).
-    func write(
-        _ pixels: UnsafePointer<UInt8>, width: Int, grid: GridTHW, slots: [Int], rows: Range<Int>,
-        into out: UnsafeMutablePointer<Float>
-    ) {
-        let p = config.patchSize, m = config.mergeSize, tps = config.temporalPatchSize
-        let rowLength = config.rowLength, channelStride = tps * p * p
-        let blocksPerRow = grid.w / m
-        let offsets = slots.map { slot in (slot / tps) * grid.h * grid.w * rowLength + (slot % tps) * p * p }
+    func grid(width: Int, height: Int, frames: Int) -> GridTHW {
+        let tps = config.temporalPatchSize
+        return GridTHW(t: (frames + tps - 1) / tps, h: height / config.patchSize, w: width / config.patchSize)
+    }
+
+    /// Where one frame goes: the temporal slots it fills (the last frame also fills the padding
+    /// slots after it), as offsets into the patch matrix.
+    struct Layout {
+        let grid: GridTHW
+        let firstSlot: Int
+        /// Extra slots as distances from the first one (a single image fills both temporal slots).
+        let copies: [Int]
+
+        init(_ patchifier: Patchifier, grid: GridTHW, frame: Int, frames: Int) {
+            let c = patchifier.config
+            let slots = frame == frames - 1 ? Array(frame..<grid.t * c.temporalPatchSize) : [frame]
+            let offsets = slots.map { slot in
+                (slot / c.temporalPatchSize) * grid.h * grid.w * c.rowLength + (slot % c.temporalPatchSize) * c.patchSize * c.patchSize
+            }
+            self.grid = grid
+            firstSlot = offsets[0]
+            copies = offsets.dropFirst().map { $0 - offsets[0] }
+        }
+    }
+
+    /// Writes one band (`bandRows` image rows, 3 bytes per pixel, `grid.w · patch` wide) of a
+    /// frame: every patch row of merge-block row `index`, each written front to back.
+    func writeBand(_ band: UnsafePointer<UInt8>, index: Int, _ layout: Layout, into out: UnsafeMutablePointer<Float>) {
+        let p = config.patchSize, m = config.mergeSize, tps = config.temporalPatchSize, rowLength = config.rowLength
+        let blocksPerRow = layout.grid.w / m
+        let rowBytes = 3 * layout.grid.w * p
         table.withUnsafeBufferPointer { lut in
-            guard let lut = lut.baseAddress else { return }
-            for y in rows {
-                let (patchRow, py) = y.quotientAndRemainder(dividingBy: p)
-                let (bh, mh) = patchRow.quotientAndRemainder(dividingBy: m)
-                let src = pixels + 3 * width * y
-                for column in 0..<grid.w {
-                    let (bw, mw) = column.quotientAndRemainder(dividingBy: m)
-                    let r = ((bh * blocksPerRow + bw) * m + mh) * m + mw
-                    let dst = out + r * rowLength + py * p + offsets[0]
-                    let px0 = src + 3 * p * column
-                    for c in 0..<3 {
-                        let channel = lut + 256 * c
-                        let d = dst + c * channelStride
-                        for px in 0..<p { d[px] = channel[Int(px0[3 * px + c])] }
-                        for offset in offsets.dropFirst() { (d + offset - offsets[0]).update(from: d, count: p) }
+            layout.copies.withUnsafeBufferPointer { copies in
+                guard let lut = lut.baseAddress else { return }
+                for bw in 0..<blocksPerRow {
+                    for mh in 0..<m {
+                        for mw in 0..<m {
+                            let r = ((index * blocksPerRow + bw) * m + mh) * m + mw
+                            let patch = band + mh * p * rowBytes + 3 * (bw * m + mw) * p
+                            for c in 0..<3 {
+                                let channel = lut + 256 * c
+                                let d = out + layout.firstSlot + r * rowLength + c * tps * p * p
+                                for py in 0..<p {
+                                    let src = patch + py * rowBytes + c
+                                    let o = d + py * p
+                                    for px in 0..<p { o[px] = channel[Int(src[3 * px])] }
+                                }
+                                for copy in copies { (d + copy).update(from: d, count: p * p) }
+                            }
+                        }
                     }
                 }
             }

@@ -8,6 +8,7 @@ enum PillowBicubic {
     /// One axis of the resampling: for each output index, the first input index, the tap count and
     /// `taps` fixed-point coefficients.
     struct Coefficients {
+        let inSize: Int
         let first: [Int]
         let count: [Int]
         let taps: Int
@@ -17,6 +18,7 @@ enum PillowBicubic {
 
         init(inSize: Int, outSize: Int) {
             // Pillow passes the source box as float32; sides below 2^24 stay exact.
+            self.inSize = inSize
             let scale = Double(Float(inSize)) / Double(outSize)
             let filterScale = max(scale, 1.0)
             let support = 2.0 * filterScale
@@ -103,29 +105,47 @@ enum PillowBicubic {
         }
     }
 
+    /// One output row of the horizontal pass. Each pixel's R, G, B (and the next pixel's R, whose
+    /// lane is ignored) are summed in one 4-lane vector and stored as 4 bytes, the fourth being
+    /// overwritten by the next pixel; the last pixel reads and writes byte by byte so nothing past
+    /// either row is touched.
     @inline(__always)
     static func horizontalRow(
         _ row: UnsafePointer<UInt8>, _ c: Coefficients, _ k: UnsafePointer<Int32>, into out: UnsafeMutablePointer<UInt8>
     ) {
-        let half: Int32 = 1 << Int32(Coefficients.precisionBits - 1)
+        let half = SIMD4<Int32>(repeating: 1 << Int32(Coefficients.precisionBits - 1))
+        let outWidth = c.first.count
         c.first.withUnsafeBufferPointer { first in
             c.count.withUnsafeBufferPointer { count in
-                for xx in 0..<first.count {
-                    var r = half, g = half, b = half
-                    let p = row + 3 * first[xx]
+                guard let first = first.baseAddress, let count = count.baseAddress, outWidth > 0 else { return }
+                for xx in 0..<outWidth - 1 {
+                    let p = UnsafeRawPointer(row + 3 * first[xx])
                     let w = k + xx * c.taps
+                    var sum = half
                     for x in 0..<count[xx] {
-                        let weight = w[x]
-                        r &+= Int32(p[3 * x]) &* weight
-                        g &+= Int32(p[3 * x + 1]) &* weight
-                        b &+= Int32(p[3 * x + 2]) &* weight
+                        sum &+= SIMD4<Int32>(truncatingIfNeeded: p.loadUnaligned(fromByteOffset: 3 * x, as: SIMD4<UInt8>.self)) &* w[x]
                     }
-                    out[3 * xx] = clip(r)
-                    out[3 * xx + 1] = clip(g)
-                    out[3 * xx + 2] = clip(b)
+                    let bytes = SIMD4<UInt8>(truncatingIfNeeded: clamp(sum))
+                    UnsafeMutableRawPointer(out + 3 * xx).storeBytes(of: bytes, as: SIMD4<UInt8>.self)
                 }
+                let last = outWidth - 1
+                let p = row + 3 * first[last]
+                let w = k + last * c.taps
+                var sum = half
+                for x in 0..<count[last] {
+                    sum &+= SIMD4<Int32>(Int32(p[3 * x]), Int32(p[3 * x + 1]), Int32(p[3 * x + 2]), 0) &* w[x]
+                }
+                let bytes = clamp(sum)
+                for channel in 0..<3 { out[3 * last + channel] = UInt8(truncatingIfNeeded: bytes[channel]) }
             }
         }
+    }
+
+    /// `clip` on four sums at once.
+    @inline(__always)
+    static func clamp(_ sum: SIMD4<Int32>) -> SIMD4<Int32> {
+        let v = sum &>> Int32(Coefficients.precisionBits)
+        return v.clamped(lowerBound: SIMD4(repeating: 0), upperBound: SIMD4(repeating: 255))
     }
 
     static func verticalPass(_ image: RGBImage, _ c: Coefficients) -> RGBImage {
@@ -162,7 +182,7 @@ enum PillowBicubic {
                 sum &+= SIMD16<Int32>(truncatingIfNeeded: bytes) &* weights[t]
             }
             let shifted = sum &>> Int32(Coefficients.precisionBits)
-            let clamped = shifted.clamped(lowerBound: .zero, upperBound: SIMD16(repeating: 255))
+            let clamped = shifted.clamped(lowerBound: SIMD16(repeating: 0), upperBound: SIMD16(repeating: 255))
             UnsafeMutableRawPointer(out + i).storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: clamped), as: SIMD16<UInt8>.self)
             i += lanes
         }

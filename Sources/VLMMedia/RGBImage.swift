@@ -20,12 +20,7 @@ public struct RGBImage: Sendable, Equatable {
     init(width: Int, height: Int, fill: (UnsafeMutablePointer<UInt8>) throws -> Void) rethrows {
         self.width = width
         self.height = height
-        let count = width * height * 3
-        pixels = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            // On a throw the array is dropped with zero elements, so nothing uninitialized is read.
-            initialized = 0
-            if let base = buffer.baseAddress { try fill(base) }
-            initialized = count
-        }
+        // On a throw the array is dropped with zero elements, so nothing uninitialized is read.
+        pixels = try LargeBuffer.array(count: width * height * 3, fill: fill)
     }
 }
