@@ -43,40 +43,18 @@ static void on_progress(j_common_ptr cinfo) {
     }
 }
 
-static void install_errors(struct jpeg_decompress_struct *cinfo, error_state *state, char *message,
-                           size_t message_size) {
-    cinfo->err = jpeg_std_error(&state->base);
-    state->base.error_exit = fail;
-    state->base.emit_message = on_message;
-    state->message = message;
-    state->message_size = message_size;
-}
-
-int vlm_jpeg_read_info(const uint8_t *data, size_t size, vlm_jpeg_info *info, char *message,
-                       size_t message_size) {
-    struct jpeg_decompress_struct cinfo;
-    error_state state;
-    install_errors(&cinfo, &state, message, message_size);
-    if (setjmp(state.jump)) {
-        jpeg_destroy_decompress(&cinfo);
-        return -1;
-    }
-    jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long)size);
-    jpeg_read_header(&cinfo, TRUE);
-    info->width = (int)cinfo.image_width;
-    info->height = (int)cinfo.image_height;
-    info->components = cinfo.num_components;
-    jpeg_destroy_decompress(&cinfo);
-    return 0;
-}
-
-int vlm_jpeg_decode(const uint8_t *data, size_t size, uint8_t *const *rows, int max_scans,
-                    vlm_row_done row_done, void *context, char *message, size_t message_size) {
+// Reads the header into `info` and, when `rows` is not NULL, decodes the pixels into it.
+static int run(const uint8_t *data, size_t size, vlm_jpeg_info *info, uint8_t *const *rows,
+               int max_scans, vlm_row_done row_done, void *context, char *message,
+               size_t message_size) {
     struct jpeg_decompress_struct cinfo;
     error_state state;
     scan_limit limit;
-    install_errors(&cinfo, &state, message, message_size);
+    cinfo.err = jpeg_std_error(&state.base);
+    state.base.error_exit = fail;
+    state.base.emit_message = on_message;
+    state.message = message;
+    state.message_size = message_size;
     if (setjmp(state.jump)) {
         jpeg_destroy_decompress(&cinfo);
         return -1;
@@ -87,15 +65,32 @@ int vlm_jpeg_decode(const uint8_t *data, size_t size, uint8_t *const *rows, int 
     cinfo.progress = &limit.base;
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
-    cinfo.out_color_space = cinfo.num_components == 4 ? JCS_CMYK : JCS_RGB;
-    jpeg_start_decompress(&cinfo);
-    while (cinfo.output_scanline < cinfo.output_height) {
-        int y = (int)cinfo.output_scanline;
-        JSAMPROW row = rows[y];
-        jpeg_read_scanlines(&cinfo, &row, 1);
-        row_done(context, y);
+    if (info) {
+        info->width = (int)cinfo.image_width;
+        info->height = (int)cinfo.image_height;
+        info->components = cinfo.num_components;
     }
-    jpeg_finish_decompress(&cinfo);
+    if (rows) {
+        cinfo.out_color_space = cinfo.num_components == 4 ? JCS_CMYK : JCS_RGB;
+        jpeg_start_decompress(&cinfo);
+        while (cinfo.output_scanline < cinfo.output_height) {
+            int y = (int)cinfo.output_scanline;
+            JSAMPROW row = rows[y];
+            jpeg_read_scanlines(&cinfo, &row, 1);
+            row_done(context, y);
+        }
+        jpeg_finish_decompress(&cinfo);
+    }
     jpeg_destroy_decompress(&cinfo);
     return 0;
+}
+
+int vlm_jpeg_read_info(const uint8_t *data, size_t size, vlm_jpeg_info *info, char *message,
+                       size_t message_size) {
+    return run(data, size, info, NULL, 1 << 30, NULL, NULL, message, message_size);
+}
+
+int vlm_jpeg_decode(const uint8_t *data, size_t size, uint8_t *const *rows, int max_scans,
+                    vlm_row_done row_done, void *context, char *message, size_t message_size) {
+    return run(data, size, NULL, rows, max_scans, row_done, context, message, message_size);
 }

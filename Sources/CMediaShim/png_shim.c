@@ -77,8 +77,9 @@ static void describe(png_structp png, png_infop info, vlm_png_info *out) {
     out->row_bytes = (size_t)out->width * (size_t)channels * sample_bytes;
 }
 
-int vlm_png_read_info(const uint8_t *data, size_t size, vlm_png_info *info_out, char *message,
-                      size_t message_size) {
+// Reads the header into `info_out` and, when `rows` is not NULL, decodes the pixels into it.
+static int run(const uint8_t *data, size_t size, vlm_png_info *info_out, uint8_t *const *rows,
+               vlm_row_done row_done, void *context, char *message, size_t message_size) {
     source src = {data, size, 0, message, message_size};
     png_structp png;
     png_infop info;
@@ -90,47 +91,44 @@ int vlm_png_read_info(const uint8_t *data, size_t size, vlm_png_info *info_out, 
         return -1;
     }
     png_read_info(png, info);
-    describe(png, info, info_out);
+    if (info_out) {
+        describe(png, info, info_out);
+    }
+    if (rows) {
+        int bit_depth = png_get_bit_depth(png, info);
+        int color_type = png_get_color_type(png, info);
+        if (bit_depth < 8) {
+            if (color_type == PNG_COLOR_TYPE_GRAY) {
+                png_set_expand_gray_1_2_4_to_8(png);
+            } else {
+                png_set_packing(png);
+            }
+        }
+        int passes = png_set_interlace_handling(png);
+        png_read_update_info(png, info);
+        uint32_t height = png_get_image_height(png, info);
+        if (passes > 1) {
+            png_read_image(png, (png_bytepp)rows);
+            for (uint32_t y = 0; y < height; y++) {
+                row_done(context, (int)y);
+            }
+        } else {
+            for (uint32_t y = 0; y < height; y++) {
+                png_read_row(png, rows[y], NULL);
+                row_done(context, (int)y);
+            }
+        }
+    }
     png_destroy_read_struct(&png, &info, NULL);
     return 0;
 }
 
+int vlm_png_read_info(const uint8_t *data, size_t size, vlm_png_info *info, char *message,
+                      size_t message_size) {
+    return run(data, size, info, NULL, NULL, NULL, message, message_size);
+}
+
 int vlm_png_decode(const uint8_t *data, size_t size, uint8_t *const *rows, vlm_row_done row_done,
                    void *context, char *message, size_t message_size) {
-    source src = {data, size, 0, message, message_size};
-    png_structp png;
-    png_infop info;
-    if (open_png(&png, &info, &src) != 0) {
-        return -1;
-    }
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_read_struct(&png, &info, NULL);
-        return -1;
-    }
-    png_read_info(png, info);
-    int bit_depth = png_get_bit_depth(png, info);
-    int color_type = png_get_color_type(png, info);
-    if (bit_depth < 8) {
-        if (color_type == PNG_COLOR_TYPE_GRAY) {
-            png_set_expand_gray_1_2_4_to_8(png);
-        } else {
-            png_set_packing(png);
-        }
-    }
-    int passes = png_set_interlace_handling(png);
-    png_read_update_info(png, info);
-    uint32_t height = png_get_image_height(png, info);
-    if (passes > 1) {
-        png_read_image(png, (png_bytepp)rows);
-        for (uint32_t y = 0; y < height; y++) {
-            row_done(context, (int)y);
-        }
-    } else {
-        for (uint32_t y = 0; y < height; y++) {
-            png_read_row(png, rows[y], NULL);
-            row_done(context, (int)y);
-        }
-    }
-    png_destroy_read_struct(&png, &info, NULL);
-    return 0;
+    return run(data, size, NULL, rows, row_done, context, message, message_size);
 }

@@ -95,7 +95,7 @@ final class GIFDecoder: FormatDecoder {
         let height = header.height
         var indices = [UInt8](repeating: transparency ?? 0, count: width * height)
         var line = [UInt8](repeating: 0, count: frame.width)
-        for y in GIFDecoder.rowOrder(height: frame.height, interlaced: frame.interlaced) {
+        for y in GIFDecoder.rowOrder(height: frame.width > 0 ? frame.height : 0, interlaced: frame.interlaced) {
             let status = line.withUnsafeMutableBufferPointer { DGifGetLine(gif, $0.baseAddress, Int32(frame.width)) }
             guard status == GIF_OK else { throw MediaError.corrupt(format: .gif, detail: GIFDecoder.message(gif.pointee.Error)) }
             let start = (frame.top + y) * width + frame.left

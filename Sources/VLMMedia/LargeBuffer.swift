@@ -2,23 +2,9 @@
     import Glibc
 #endif
 
-/// Buffers of tens or hundreds of megabytes (pixel patches of a 12-megapixel photo are 288 MB)
-/// spend much of their first write in 4 KB page faults. Asking for transparent huge pages on the
-/// still-untouched range cuts the faults 512-fold where the kernel allows it (THP "madvise" mode).
+/// Allocation of the large buffers media processing fills.
 enum LargeBuffer {
-    static let hugePage = 2 << 20
-
-    static func adviseHugePages(_ start: UnsafeMutableRawPointer, byteCount: Int) {
-        #if os(Linux)
-            guard byteCount >= 4 * hugePage else { return }
-            let first = (Int(bitPattern: start) + hugePage - 1) / hugePage * hugePage
-            let end = (Int(bitPattern: start) + byteCount) / hugePage * hugePage
-            guard end > first, let aligned = UnsafeMutableRawPointer(bitPattern: first) else { return }
-            _ = madvise(aligned, end - first, Int32(MADV_HUGEPAGE))
-        #endif
-    }
-
-    /// An array of `count` elements written by `fill`, huge-page backed when large.
+    /// An array of `count` elements written by `fill`, without a zeroing pass first.
     static func array<T>(count: Int, fill: (UnsafeMutablePointer<T>) throws -> Void) rethrows -> [T] {
         try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             initialized = 0

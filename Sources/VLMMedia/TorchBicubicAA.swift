@@ -80,63 +80,36 @@ enum TorchBicubicAA {
 
     static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         if width == image.width && height == image.height { return image }
-        // Width pass (skipped when the width stays), into float rows.
-        var rows = image.pixels.map(Float.init)
-        var rowLength = 3 * image.width
+        var values = image.pixels.map(Float.init)
+        // Width pass over rows of pixels of 3 values, then height pass over one line of rows.
         if width != image.width {
-            let weights = Weights(inSize: image.width, outSize: width)
-            rows = horizontal(rows, inRowLength: rowLength, height: image.height, weights)
-            rowLength = 3 * width
+            values = pass(values, lines: image.height, elements: 3, Weights(inSize: image.width, outSize: width))
         }
         if height != image.height {
-            rows = vertical(rows, rowLength: rowLength, Weights(inSize: image.height, outSize: height))
+            values = pass(values, lines: 1, elements: 3 * width, Weights(inSize: image.height, outSize: height))
         }
         return RGBImage(width: width, height: height) { out in
-            for i in 0..<rows.count { out[i] = UInt8(min(max(rows[i], 0), 255).rounded(.toNearestOrEven)) }
+            for i in 0..<values.count { out[i] = UInt8(min(max(values[i], 0), 255).rounded(.toNearestOrEven)) }
         }
     }
 
-    private static func horizontal(_ input: [Float], inRowLength: Int, height: Int, _ c: Weights) -> [Float] {
-        let outWidth = c.first.count
-        var output = [Float](repeating: 0, count: 3 * outWidth * height)
+    /// Resamples `lines` independent lines of items, each item `elements` floats, along the items:
+    /// `out[line][o][e] = Σ_j w[o][j] · in[line][first[o] + j][e]`.
+    private static func pass(_ input: [Float], lines: Int, elements: Int, _ c: Weights) -> [Float] {
+        let outCount = c.first.count
+        let inCount = input.count / (lines * elements)
+        var output = [Float](repeating: 0, count: lines * outCount * elements)
         input.withUnsafeBufferPointer { src in
             c.values.withUnsafeBufferPointer { weights in
                 output.withUnsafeMutableBufferPointer { dst in
                     guard let src = src.baseAddress, let w = weights.baseAddress, let out = dst.baseAddress else { return }
-                    ParallelRows.run(count: height) { rowRange in
-                        for y in rowRange {
-                            let row = src + y * inRowLength
-                            for x in 0..<outWidth {
-                                let start = row + 3 * c.first[x]
-                                let weights = w + x * c.taps
-                                let taps = c.count[x]
-                                let o = out + (y * outWidth + x) * 3
-                                o[0] = sum(start, stride: 3, taps: taps, weights)
-                                o[1] = sum(start + 1, stride: 3, taps: taps, weights)
-                                o[2] = sum(start + 2, stride: 3, taps: taps, weights)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return output
-    }
-
-    private static func vertical(_ input: [Float], rowLength: Int, _ c: Weights) -> [Float] {
-        let outHeight = c.first.count
-        var output = [Float](repeating: 0, count: rowLength * outHeight)
-        input.withUnsafeBufferPointer { src in
-            c.values.withUnsafeBufferPointer { weights in
-                output.withUnsafeMutableBufferPointer { dst in
-                    guard let src = src.baseAddress, let w = weights.baseAddress, let out = dst.baseAddress else { return }
-                    ParallelRows.run(count: outHeight) { rowRange in
-                        for y in rowRange {
-                            let top = src + c.first[y] * rowLength
-                            let weights = w + y * c.taps
-                            let taps = c.count[y]
-                            for i in 0..<rowLength {
-                                out[y * rowLength + i] = sum(top + i, stride: rowLength, taps: taps, weights)
+                    ParallelRows.run(count: lines * outCount) { range in
+                        for index in range {
+                            let (line, o) = index.quotientAndRemainder(dividingBy: outCount)
+                            let start = src + (line * inCount + c.first[o]) * elements
+                            let target = out + index * elements
+                            for e in 0..<elements {
+                                target[e] = sum(start + e, stride: elements, taps: c.count[o], w + o * c.taps)
                             }
                         }
                     }

@@ -35,8 +35,13 @@ enum Fixtures {
         zip(a, b).filter { $0 != $1 }.count + abs(a.count - b.count)
     }
 
-    /// manifest.json, written by goldens.py.
-    static func manifest() throws -> JSONValue { try JSONParser.parse(try bytes("manifest.json")) }
+    /// manifest.json, written by goldens.py (parsed once).
+    static func manifest() throws -> JSONValue { try parsedManifest.get() }
+    private static let parsedManifest = Result { try JSONParser.parse(try bytes("manifest.json")) }
+
+    /// video.json, the committed torch-based goldens (parsed once).
+    static func videoGoldens() throws -> JSONValue { try parsedVideoGoldens.get() }
+    private static let parsedVideoGoldens = Result { try JSONParser.parse(try bytes("video.json")) }
 
     static func section(_ name: String) throws -> [JSONValue] {
         guard let entries = try manifest()[name]?.arrayValue, !entries.isEmpty else {

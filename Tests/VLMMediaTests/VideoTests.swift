@@ -7,8 +7,7 @@ import VLMJSON
 /// transformers' Qwen2VLVideoProcessor, from the committed goldens in video.json.
 struct VideoTests {
     static func golden(_ key: String) throws -> [JSONValue] {
-        let json = try JSONParser.parse(try Fixtures.bytes("video.json"))
-        return try #require(json[key]?.arrayValue)
+        try #require(try Fixtures.videoGoldens()[key]?.arrayValue)
     }
 
     static func options(_ o: JSONValue?) -> VideoOptions {
@@ -89,19 +88,12 @@ struct VideoTests {
         #expect(fromBytes.grid == GridTHW(t: 3, h: 20, w: 28))
     }
 
-    @Test func frameLimitIsEnforced() throws {
-        var limits = MediaLimits()
-        limits.maxVideoFrames = 10
-        #expect(throws: MediaError.tooManyVideoFrames(frames: 30, limit: 10)) {
-            try Qwen2VLVideoProcessor(config: ProcessorConfig())
-                .process(.file(Fixtures.url("video/testsrc2_320x240_10fps.mp4").path), limits: limits)
-        }
-    }
-
-    @Test func durationLimitIsEnforced() throws {
-        var limits = MediaLimits()
-        limits.maxVideoSeconds = 2
-        #expect(throws: MediaError.videoTooLong(seconds: 3, limit: 2)) {
+    @Test(arguments: [
+        (MediaLimits(maxVideoFrames: 10), MediaError.tooManyVideoFrames(frames: 30, limit: 10)),
+        (MediaLimits(maxVideoSeconds: 2), MediaError.videoTooLong(seconds: 3, limit: 2)),
+    ])
+    func videoLimitsAreEnforced(limits: MediaLimits, error: MediaError) throws {
+        #expect(throws: error) {
             try Qwen2VLVideoProcessor(config: ProcessorConfig())
                 .process(.file(Fixtures.url("video/testsrc2_320x240_10fps.mp4").path), limits: limits)
         }

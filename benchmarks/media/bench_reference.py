@@ -2,6 +2,7 @@
 bytes with Pillow, qwen-vl-utils `to_rgb`, then the processor. Prints per-run wall and process CPU
 time and the medians. Usage: bench_reference.py FILE MAX_PIXELS [RUNS]"""
 import io
+import os
 import statistics
 import sys
 import time
@@ -10,19 +11,14 @@ import warnings
 from PIL import Image
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import Qwen2VLImageProcessorPil
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../scripts/fixtures/media"))
+from goldens import to_rgb  # noqa: E402  qwen-vl-utils' to_rgb
+
 warnings.filterwarnings("ignore")
 path, max_pixels = sys.argv[1], int(sys.argv[2])
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 7
 data = open(path, "rb").read()
 processor = Qwen2VLImageProcessorPil(min_pixels=3136, max_pixels=max_pixels)
-
-
-def to_rgb(im):
-    if im.mode == "RGBA":
-        white = Image.new("RGB", im.size, (255, 255, 255))
-        white.paste(im, mask=im.split()[3])
-        return white
-    return im.convert("RGB")
 
 
 walls, cpus = [], []
