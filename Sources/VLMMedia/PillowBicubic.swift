@@ -9,6 +9,8 @@ enum PillowBicubic {
     /// `taps` fixed-point coefficients.
     struct Coefficients {
         let inSize: Int
+        /// Leading outputs whose window ends before the last input pixel (safe for 4-byte loads).
+        let vectorSafe: Int
         let first: [Int]
         let count: [Int]
         let taps: Int
@@ -49,6 +51,9 @@ enum PillowBicubic {
             self.first = first
             self.count = count
             self.weights = weights
+            // Windows only grow to the right, so the outputs that never touch the last input pixel
+            // form a prefix.
+            vectorSafe = zip(first, count).prefix { $0 + $1 < inSize }.count
         }
 
         /// Keys' cubic with a = −0.5, evaluated in Pillow's operation order.
@@ -105,38 +110,59 @@ enum PillowBicubic {
         }
     }
 
-    /// One output row of the horizontal pass. Each pixel's R, G, B (and the next pixel's R, whose
-    /// lane is ignored) are summed in one 4-lane vector and stored as 4 bytes, the fourth being
-    /// overwritten by the next pixel; the last pixel reads and writes byte by byte so nothing past
-    /// either row is touched.
+    /// One output row of the horizontal pass. A pixel's R, G, B (and the next pixel's R, whose lane
+    /// is ignored) are summed in one 4-lane vector, two output pixels per 8-lane step when their tap
+    /// counts agree, and stored 4 bytes at a time (the next pixel overwrites the spare byte). Pixels
+    /// whose window reaches the last input pixel, and the last output pixel, go byte by byte so
+    /// nothing past either row is read or written.
     @inline(__always)
     static func horizontalRow(
         _ row: UnsafePointer<UInt8>, _ c: Coefficients, _ k: UnsafePointer<Int32>, into out: UnsafeMutablePointer<UInt8>
     ) {
         let half = SIMD4<Int32>(repeating: 1 << Int32(Coefficients.precisionBits - 1))
         let outWidth = c.first.count
+        let vectorEnd = min(c.vectorSafe, outWidth - 1)
         c.first.withUnsafeBufferPointer { first in
             c.count.withUnsafeBufferPointer { count in
-                guard let first = first.baseAddress, let count = count.baseAddress, outWidth > 0 else { return }
-                for xx in 0..<outWidth - 1 {
-                    let p = UnsafeRawPointer(row + 3 * first[xx])
-                    let w = k + xx * c.taps
+                guard let first = first.baseAddress, let count = count.baseAddress else { return }
+                var xx = 0
+                while xx + 1 < vectorEnd {
+                    let n = count[xx]
+                    let p0 = UnsafeRawPointer(row + 3 * first[xx]), w0 = k + xx * c.taps
+                    guard count[xx + 1] == n else {
+                        var sum = half
+                        for x in 0..<n {
+                            sum &+= SIMD4<Int32>(truncatingIfNeeded: p0.loadUnaligned(fromByteOffset: 3 * x, as: SIMD4<UInt8>.self)) &* w0[x]
+                        }
+                        UnsafeMutableRawPointer(out + 3 * xx).storeBytes(of: SIMD4<UInt8>(truncatingIfNeeded: clamp(sum)), as: SIMD4<UInt8>.self)
+                        xx += 1
+                        continue
+                    }
+                    let p1 = UnsafeRawPointer(row + 3 * first[xx + 1]), w1 = w0 + c.taps
+                    var sum = SIMD8<Int32>(lowHalf: half, highHalf: half)
+                    for x in 0..<n {
+                        let bytes = SIMD8<UInt8>(
+                            lowHalf: p0.loadUnaligned(fromByteOffset: 3 * x, as: SIMD4<UInt8>.self),
+                            highHalf: p1.loadUnaligned(fromByteOffset: 3 * x, as: SIMD4<UInt8>.self))
+                        let weights = SIMD8<Int32>(lowHalf: SIMD4(repeating: w0[x]), highHalf: SIMD4(repeating: w1[x]))
+                        sum &+= SIMD8<Int32>(truncatingIfNeeded: bytes) &* weights
+                    }
+                    UnsafeMutableRawPointer(out + 3 * xx).storeBytes(
+                        of: SIMD4<UInt8>(truncatingIfNeeded: clamp(sum.lowHalf)), as: SIMD4<UInt8>.self)
+                    UnsafeMutableRawPointer(out + 3 * xx + 3).storeBytes(
+                        of: SIMD4<UInt8>(truncatingIfNeeded: clamp(sum.highHalf)), as: SIMD4<UInt8>.self)
+                    xx += 2
+                }
+                while xx < outWidth {
+                    let p = row + 3 * first[xx], w = k + xx * c.taps
                     var sum = half
                     for x in 0..<count[xx] {
-                        sum &+= SIMD4<Int32>(truncatingIfNeeded: p.loadUnaligned(fromByteOffset: 3 * x, as: SIMD4<UInt8>.self)) &* w[x]
+                        sum &+= SIMD4<Int32>(Int32(p[3 * x]), Int32(p[3 * x + 1]), Int32(p[3 * x + 2]), 0) &* w[x]
                     }
-                    let bytes = SIMD4<UInt8>(truncatingIfNeeded: clamp(sum))
-                    UnsafeMutableRawPointer(out + 3 * xx).storeBytes(of: bytes, as: SIMD4<UInt8>.self)
+                    let bytes = clamp(sum)
+                    for channel in 0..<3 { out[3 * xx + channel] = UInt8(truncatingIfNeeded: bytes[channel]) }
+                    xx += 1
                 }
-                let last = outWidth - 1
-                let p = row + 3 * first[last]
-                let w = k + last * c.taps
-                var sum = half
-                for x in 0..<count[last] {
-                    sum &+= SIMD4<Int32>(Int32(p[3 * x]), Int32(p[3 * x + 1]), Int32(p[3 * x + 2]), 0) &* w[x]
-                }
-                let bytes = clamp(sum)
-                for channel in 0..<3 { out[3 * last + channel] = UInt8(truncatingIfNeeded: bytes[channel]) }
             }
         }
     }

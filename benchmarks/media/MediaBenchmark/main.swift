@@ -1,8 +1,9 @@
 // Times encoded image → pixel patches with VLMMedia, in process, as the server runs it.
-// Usage: MediaBenchmark FILE MAX_PIXELS [RUNS] [--reuse]
+// Usage: MediaBenchmark FILE MAX_PIXELS [RUNS] [--reuse | --decode-only]
 //   default: every run returns a freshly allocated [Float] (what the transformers processor does);
 //   --reuse: every run writes into one destination buffer allocated before the first run (a
-//            server's reused staging buffer), so page faults on the output are not timed.
+//            server's reused staging buffer), so page faults on the output are not timed;
+//   --decode-only: only decode to RGB (the share of the time the C decoders take).
 // Prints one line per run and the medians of wall time and process CPU time (all threads).
 import Foundation
 import VLMMedia
@@ -17,11 +18,12 @@ let arguments = CommandLine.arguments
 guard arguments.count >= 3, let maxPixels = Int(arguments[2]),
     let data = FileManager.default.contents(atPath: arguments[1])
 else {
-    print("usage: MediaBenchmark FILE MAX_PIXELS [RUNS] [--reuse]")
+    print("usage: MediaBenchmark FILE MAX_PIXELS [RUNS] [--reuse | --decode-only]")
     exit(2)
 }
 let runs = arguments.count > 3 ? Int(arguments[3]) ?? 7 : 7
 let reuse = arguments.contains("--reuse")
+let decodeOnly = arguments.contains("--decode-only")
 let bytes = [UInt8](data)
 let processor = Qwen2VLImageProcessor(config: ProcessorConfig(minPixels: 3136, maxPixels: maxPixels))
 let header = try ImageDecoder.header(of: bytes)
@@ -32,9 +34,11 @@ var cpus: [Double] = []
 for run in 0..<runs {
     let (wall0, cpu0) = (seconds(CLOCK_MONOTONIC), seconds(CLOCK_PROCESS_CPUTIME_ID))
     let grid =
-        reuse
-        ? try destination.withUnsafeMutableBufferPointer { try processor.process(encoded: bytes, into: $0) }
-        : try processor.process(encoded: bytes).grid
+        decodeOnly
+        ? GridTHW(t: 0, h: 0, w: try ImageDecoder.decode(bytes).width)
+        : reuse
+            ? try destination.withUnsafeMutableBufferPointer { try processor.process(encoded: bytes, into: $0) }
+            : try processor.process(encoded: bytes).grid
     let (wall, cpu) = (seconds(CLOCK_MONOTONIC) - wall0, seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0)
     walls.append(wall)
     cpus.append(cpu)
