@@ -49,6 +49,9 @@ static int open_png(png_structp *png, png_infop *info, source *src) {
     png_set_read_fn(*png, src, read_bytes);
     // Our own pixel limit is checked on the header before any row is decoded.
     png_set_user_limits(*png, 0x7fffffff, 0x7fffffff);
+    // Like Pillow: the chunks before the image data are CRC-checked by the caller, the image data's
+    // CRCs are not checked (its zlib checksum still is).
+    png_set_crc_action(*png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE);
     return 0;
 }
 

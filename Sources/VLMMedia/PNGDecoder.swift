@@ -10,6 +10,7 @@ struct PNGDecoder: FormatDecoder {
     private let info: vlm_png_info
 
     init(_ data: UnsafeRawBufferPointer) throws {
+        try Self.checkHeaderChunks(data)
         var info = vlm_png_info()
         var message = ShimMessage()
         let status = message.bytes.withUnsafeMutableBufferPointer { text in
@@ -50,6 +51,25 @@ struct PNGDecoder: FormatDecoder {
             }
         }
         guard status == 0 else { throw MediaError.corrupt(format: .png, detail: message.text) }
+    }
+
+    /// Pillow verifies the CRC of every chunk before the first IDAT (and none of the IDAT chunks);
+    /// libpng is told to skip CRCs, so the header chunks are checked here.
+    static func checkHeaderChunks(_ data: UnsafeRawBufferPointer) throws {
+        var offset = 8
+        while offset + 12 <= data.count {
+            let length = Int(data[offset]) << 24 | Int(data[offset + 1]) << 16 | Int(data[offset + 2]) << 8 | Int(data[offset + 3])
+            let kind = UnsafeRawBufferPointer(rebasing: data[offset + 4..<offset + 8])
+            if kind.elementsEqual("IDAT".utf8) { return }
+            let end = offset + 8 + length
+            guard length >= 0, end + 4 <= data.count else { return }  // libpng reports the truncation
+            let stored = UInt32(data[end]) << 24 | UInt32(data[end + 1]) << 16 | UInt32(data[end + 2]) << 8 | UInt32(data[end + 3])
+            guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: data[offset + 4..<end])) == stored else {
+                throw MediaError.corrupt(
+                    format: .png, detail: "bad checksum in the \(String(decoding: kind, as: UTF8.self)) chunk")
+            }
+            offset = end + 4
+        }
     }
 
     /// One decoded row (as the shim returns it) → RGB.

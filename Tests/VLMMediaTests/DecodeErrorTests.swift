@@ -36,6 +36,8 @@ struct DecodeErrorTests {
         ("truncated_bmp.bmp", .bmp, "the pixel data is truncated"),
         ("corrupt_png_idat.png", .png, "IDAT: invalid bit length repeat"),
         ("corrupt_gif_lzw.gif", .gif, "Image is defective, decoding aborted"),
+        ("png_bad_ihdr_crc.png", .png, "bad checksum in the IHDR chunk"),
+        ("png_bad_adler.png", .png, "IDAT: incorrect data check"),
     ])
     func brokenFileIsCorruptError(file: String, format: ImageFormat, detail: String) throws {
         #expect(throws: MediaError.corrupt(format: format, detail: detail)) {
