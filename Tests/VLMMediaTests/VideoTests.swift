@@ -61,6 +61,8 @@ struct VideoTests {
         }
         #expect(worst <= 1)
         #expect(Double(equal) >= 0.99 * Double(total), "\(equal) of \(total) sampled bytes equal")
+        // Whole frames: the byte sums agree too (they do exactly today).
+        #expect(video.frames.map { $0.pixels.reduce(0) { $0 + Int($1) } } == Fixtures.ints(c["frame_sums"]))
         let patches = processor.patchify(video)
         #expect([patches.grid.t, patches.grid.h, patches.grid.w] == Fixtures.ints(c["grid_thw"]))
         #expect(patches.tokenCount == c["tokens"]?.intValue)
