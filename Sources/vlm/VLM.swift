@@ -12,6 +12,7 @@ struct VLM: AsyncParsableCommand {
             TokenizeCommand.self,
             DetokenizeCommand.self,
             RenderChatCommand.self,
+            PreprocessCommand.self,
         ]
     )
 }
