@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "VLMServer",
             dependencies: [
-                "VLMEngine", "VLMJSON", "VLMChat",
+                "VLMEngine", "VLMJSON", "VLMChat", "VLMTokenizer", "VLMMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "VLMServerTests",
             dependencies: [
-                "VLMServer", "VLMEngine", "VLMJSON", "VLMChat",
+                "VLMServer", "VLMEngine", "VLMJSON", "VLMChat", "VLMCompute", "ModelFixtureFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,6 +118,8 @@ let package = Package(
                 "VLMServer",
                 "VLMChat",
                 "VLMMedia",
+                "VLMEngine",
+                "VLMCompute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

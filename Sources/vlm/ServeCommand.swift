@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let checkpoint = try model ?? DemoCheckpoint.prepare(logger: logger, environment: environment)
         var settings = try server.settings(modelPath: checkpoint, environment: environment)
+        if model == nil && server.servedModelName.isEmpty { settings.servedModelNames = [DemoCheckpoint.folderName] }
         try engine.apply(to: &settings)
         for line in engine.unhonouredFlags() { logger.warning("\(line)") }
         let pipeline = try ServingPipeline.load(checkpoint: checkpoint, engine: engine, settings: &settings, logger: logger)
@@ -44,5 +45,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await server.serviceGroup().run()
         pipeline.shutdown()
+        logger.info("Stopped.")
     }
 }
