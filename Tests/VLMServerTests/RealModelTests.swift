@@ -38,6 +38,14 @@ import VLMJSON
         try ModelFixtureFiles.goldenCase(model, "one-image")[key]?.arrayValue?.compactMap(\.intValue) ?? []
     }
 
+    @Test func largestImageGridHasTheMostTokensMaxPixelsAllows() throws {
+        let directory = try ModelFixtureFiles.modelDirectory(Self.model)
+        let processor = try QwenVLFrontend.processorConfig(modelDirectory: directory, options: JSONObject([("max_pixels", .int(1_003_520))]))
+        // 1003520 / 28² = 1280 tokens (a 1148×840 image takes 1230, more than the largest square's 1225).
+        let grid = QwenVLFrontend.largestImageGrid(processor)
+        #expect(grid == (1, 64, 80))
+    }
+
     @Test func imagePromptTokenizesAsTransformers() async throws {
         let server = try await Self.startServer()
         defer { Task { await server.stop(); server.engine.shutdown() } }

@@ -110,12 +110,14 @@ public struct QwenVLFrontend: ModelFrontend {
         }
     }
 
-    /// Grid of the largest image the processor makes (a square at `max_pixels`), for the engine's
-    /// start-up profiling.
+    /// A grid with the most tokens an image can have under `max_pixels`, for the engine's start-up
+    /// profiling and item limit. Not a square: smart_resize rounds each side down, so an oblong image can
+    /// take more tokens than the largest square; every image has at most max_pixels / 28² tokens.
     public static func largestImageGrid(_ processor: (ProcessorConfig, fps: Double?)) -> (t: Int, h: Int, w: Int) {
         let config = processor.0
-        let side = Int(Double(config.maxPixels).squareRoot())
-        let grid = (try? Qwen2VLImageProcessor(config: config).grid(width: side, height: side)) ?? GridTHW(t: 1, h: 2, w: 2)
-        return (grid.t, grid.h, grid.w)
+        let tokens = max(1, config.maxPixels / (config.factor * config.factor))
+        var rows = Int(Double(tokens).squareRoot())
+        while tokens % rows != 0 { rows -= 1 }
+        return (1, rows * config.mergeSize, tokens / rows * config.mergeSize)
     }
 }
