@@ -15,9 +15,10 @@ import requests
 from PIL import Image
 
 
-def jpeg_data_url(width, height):
+def jpeg_data_url(width, height, shade=0):
     buffer = io.BytesIO()
-    Image.radial_gradient("L").resize((width, height)).convert("RGB").save(buffer, format="JPEG", quality=90)
+    gray = Image.radial_gradient("L").resize((width, height)).point(lambda v: (v + shade) % 256)
+    gray.convert("RGB").save(buffer, format="JPEG", quality=90)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
@@ -45,10 +46,12 @@ def percentile(values, p):
 
 
 def run(name, base, content, max_tokens, count, concurrency, stream=False):
-    chat(base, content, max_tokens, stream)  # warm-up
+    """`content` is one message content for every request, or a function of the request number."""
+    contents = content if callable(content) else (lambda _: content)
+    chat(base, contents(-1), max_tokens, stream)  # warm-up
     start = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        results = list(pool.map(lambda _: chat(base, content, max_tokens, stream), range(count)))
+        results = list(pool.map(lambda i: chat(base, contents(i), max_tokens, stream), range(count)))
     wall = time.perf_counter() - start
     latencies = [r[0] * 1000 for r in results]
     tokens = sum(r[2] for r in results)
@@ -63,17 +66,23 @@ def main():
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    image = [{"type": "image_url", "image_url": {"url": jpeg_data_url(1280, 960)}}, {"type": "text", "text": "Describe."}]
+    def with_image(url):
+        return [{"type": "image_url", "image_url": {"url": url}}, {"type": "text", "text": "Describe."}]
+
+    image = with_image(jpeg_data_url(1280, 960))
+    # A different image per request: no prefix-cache or encoder-cache hit (the same image is cached by content).
+    fresh = [with_image(jpeg_data_url(1280, 960, shade)) for shade in range(1, args.requests + 2)]
     probe = requests.post(f"{args.base}/v1/chat/completions", timeout=600,
                           json={"messages": [{"role": "user", "content": image}], "max_tokens": 1}).json()
     print(f"image tokens per request: {probe['usage']['prompt_tokens_details']['image_tokens']}\n")
     print("| case | concurrency | requests | p50 ms | p90 ms | TTFT p50 ms | req/s | tokens/s |")
     print("|---|---|---|---|---|---|---|---|")
     run("text, 1 token", args.base, "Hello", 1, args.requests, 1)
-    run("1280×960 JPEG, 1 token", args.base, image, 1, args.requests, 1)
+    run("same 1280×960 JPEG, 1 token", args.base, image, 1, args.requests, 1)
+    run("new 1280×960 JPEG each, 1 token", args.base, lambda i: fresh[i + 1], 1, args.requests, 1)
     run("text, 32 tokens, stream", args.base, "Hello", 32, args.requests, 1, stream=True)
     run("text, 32 tokens", args.base, "Hello", 32, args.requests, args.concurrency)
-    run("1280×960 JPEG, 32 tokens", args.base, image, 32, args.requests, args.concurrency)
+    run("new 1280×960 JPEG each, 32 tokens", args.base, lambda i: fresh[i + 1], 32, args.requests, args.concurrency)
 
 
 if __name__ == "__main__":
