@@ -43,6 +43,9 @@ final class Qwen2Decoder {
             throw CheckpointError.inconsistentShapes(reason: "k_proj has \(kvRows) rows: not a whole number of \(headDim)-wide heads dividing \(heads)")
         }
         let intermediate = try checkpoint.shape(of: "model.layers.0.mlp.gate_proj.weight").first ?? 0
+        guard vocabulary > 0, hidden > 0, intermediate > 0 else {
+            throw CheckpointError.inconsistentShapes(reason: "vocabulary \(vocabulary), hidden \(hidden) and intermediate \(intermediate) sizes must be positive")
+        }
         (vocabularySize, hiddenSize, self.heads, self.headDim, self.kvHeads) = (vocabulary, hidden, heads, headDim, kvHeads)
         intermediateSize = intermediate
         layerCount = config.numHiddenLayers
