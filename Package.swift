@@ -16,6 +16,12 @@ let package = Package(
         .target(name: "VLMJSON"),
         .testTarget(name: "VLMJSONTests", dependencies: ["VLMJSON"]),
 
+        // Tokenizer: tokenizer.json → byte-level BPE encode/decode, exact to Hugging Face tokenizers.
+        .target(name: "VLMTokenizer", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMTokenizerTests", dependencies: ["VLMTokenizer", "VLMJSON"]),
+        .executableTarget(
+            name: "TokenizerBenchmark", dependencies: ["VLMTokenizer"], path: "benchmarks/tokenizer/TokenizerBenchmark"),
+
         // Model area: tensors + backends (VLMCompute), checkpoints + model families (VLMModels). The compute
         // kernels are optimised even in debug builds: unoptimised loops make the tiny-model tests ~10x slower.
         .target(name: "VLMCompute", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
@@ -30,6 +36,7 @@ let package = Package(
             name: "vlm",
             dependencies: [
                 "VLMJSON",
+                "VLMTokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

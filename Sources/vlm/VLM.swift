@@ -9,6 +9,8 @@ struct VLM: ParsableCommand {
         version: VLMVersion.string,
         subcommands: [
             ServeCommand.self,
+            TokenizeCommand.self,
+            DetokenizeCommand.self,
         ]
     )
 }
