@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "VLMModels", dependencies: ["VLMCompute", "VLMJSON"]),
         .testTarget(name: "VLMComputeTests", dependencies: ["VLMCompute"]),
         .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON"]),
+        .executableTarget(name: "ModelBenchmark", dependencies: ["VLMModels", "VLMCompute"], path: "benchmarks/model/ModelBenchmark"),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine"),

@@ -13,6 +13,9 @@ public final class CPUBackend: Backend {
 
     public init() {}
 
+    /// Cores the kernels spread work over.
+    public var threadCount: Int { Parallel.coreCount }
+
     // MARK: Memory
 
     public func allocate(_ shape: [Int], _ dtype: DType) throws -> Tensor {
