@@ -27,11 +27,15 @@ let package = Package(
         .target(name: "VLMCompute", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "VLMModels", dependencies: ["VLMCompute", "VLMJSON"]),
         .testTarget(name: "VLMComputeTests", dependencies: ["VLMCompute"]),
-        .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON"]),
+        .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON", "ModelFixtureFiles"]),
+        // Locating the tiny-model fixtures and goldens, shared by the test targets that run the models.
+        .target(name: "ModelFixtureFiles", dependencies: ["VLMJSON"], path: "Tests/ModelFixtureFiles"),
         .executableTarget(name: "ModelBenchmark", dependencies: ["VLMModels", "VLMCompute"], path: "benchmarks/model/ModelBenchmark"),
 
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
-        .target(name: "VLMEngine"),
+        .target(name: "VLMEngine", dependencies: ["VLMJSON", "VLMModels", "VLMCompute", "VLMTokenizer"]),
+        .testTarget(name: "VLMEngineTests",
+                    dependencies: ["VLMEngine", "VLMModels", "VLMCompute", "VLMTokenizer", "VLMJSON", "ModelFixtureFiles"]),
 
         .executableTarget(
             name: "vlm",
