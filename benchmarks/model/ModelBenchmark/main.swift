@@ -45,7 +45,7 @@ do {
     var logits: ArraySlice<Float> = []
     let prefill = try seconds { logits = try runner.prefill() }
     let decode = try seconds {
-        for _ in 0 ..< decodeTokens { logits = try runner.decode(TokenSampler.argmax(logits)) }
+        for _ in 0 ..< decodeTokens { logits = try runner.decode(Greedy.token(logits)) }
     }
     print("""
         {"model": "\(arguments[1].split(separator: "/").last ?? "")", "threads": \(backend.threadCount), "load_s": \(load), \
