@@ -32,6 +32,12 @@ let package = Package(
         .target(name: "ModelFixtureFiles", dependencies: ["VLMJSON"], path: "Tests/ModelFixtureFiles"),
         .executableTarget(name: "ModelBenchmark", dependencies: ["VLMModels", "VLMCompute"], path: "benchmarks/model/ModelBenchmark"),
 
+        // Chat templates: a Jinja interpreter (VLMTemplate) and OpenAI message normalisation + rendering (VLMChat).
+        .target(name: "VLMTemplate", dependencies: ["VLMJSON"]),
+        .testTarget(name: "VLMTemplateTests", dependencies: ["VLMTemplate", "VLMJSON"]),
+        .target(name: "VLMChat", dependencies: ["VLMTemplate", "VLMJSON"]),
+        .testTarget(name: "VLMChatTests", dependencies: ["VLMChat", "VLMTemplate", "VLMJSON"]),
+
         // Engine: scheduler, KV cache, sampler (its public API is EngineAPI.swift).
         .target(name: "VLMEngine", dependencies: ["VLMJSON", "VLMModels", "VLMCompute", "VLMTokenizer"]),
         .testTarget(name: "VLMEngineTests",
@@ -42,6 +48,7 @@ let package = Package(
             dependencies: [
                 "VLMJSON",
                 "VLMTokenizer",
+                "VLMChat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

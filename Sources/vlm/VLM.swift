@@ -11,6 +11,7 @@ struct VLM: ParsableCommand {
             ServeCommand.self,
             TokenizeCommand.self,
             DetokenizeCommand.self,
+            RenderChatCommand.self,
         ]
     )
 }
