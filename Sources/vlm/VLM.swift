@@ -12,6 +12,7 @@ struct VLM: ParsableCommand {
             TokenizeCommand.self,
             DetokenizeCommand.self,
             RenderChatCommand.self,
+            PreprocessCommand.self,
         ]
     )
 }
