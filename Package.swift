@@ -82,9 +82,14 @@ let package = Package(
                 "VLMTokenizer",
                 "VLMChat",
                 "VLMMedia",
+                "VLMEngine",
+                "VLMModels",
+                "VLMCompute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `vlm generate` end to end on the tiny checkpoints.
+        .testTarget(name: "vlmTests", dependencies: ["vlm", "ModelFixtureFiles", "VLMJSON"]),
     ],
     swiftLanguageModes: [.v5]
 )
