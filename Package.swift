@@ -20,7 +20,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        // Server: HTTP, media fetching, logging, Prometheus metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
     ],
     targets: [
         // Shared JSON value, parser and Python-compatible serializer.
@@ -75,11 +81,43 @@ let package = Package(
         .testTarget(name: "VLMEngineTests",
                     dependencies: ["VLMEngine", "VLMModels", "VLMCompute", "VLMTokenizer", "VLMJSON", "ModelFixtureFiles"]),
 
+        // Server: OpenAI-compatible HTTP API on Hummingbird (routes, wire types, SSE, auth, media fetching, metrics).
+        .target(
+            name: "VLMServer",
+            dependencies: [
+                "VLMEngine", "VLMJSON", "VLMChat", "VLMTokenizer", "VLMMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "VLMServerTests",
+            dependencies: [
+                "VLMServer", "VLMEngine", "VLMJSON", "VLMChat", "VLMCompute", "ModelFixtureFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The Python and shell client scripts the tests run.
+            exclude: ["Clients"]
+        ),
+
         .executableTarget(
             name: "vlm",
             dependencies: [
                 "VLMJSON",
                 "VLMTokenizer",
+                "VLMServer",
                 "VLMChat",
                 "VLMMedia",
                 "VLMEngine",

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `vlm` command: one binary for serving, generation and the inspection verbs our tests call.
 @main
-struct VLM: ParsableCommand {
+struct VLM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vlm",
         abstract: "Serve and run Qwen2-VL / Qwen2.5-VL vision-language models.",
