@@ -47,6 +47,8 @@ let package = Package(
         .testTarget(name: "VLMModelsTests", dependencies: ["VLMModels", "VLMCompute", "VLMJSON", "ModelFixtureFiles"]),
         // Locating the tiny-model fixtures and goldens, shared by the test targets that run the models.
         .target(name: "ModelFixtureFiles", dependencies: ["VLMJSON"], path: "Tests/ModelFixtureFiles"),
+        .executableTarget(name: "ModelBenchmark", dependencies: ["VLMModels", "VLMCompute"], path: "benchmarks/model/ModelBenchmark"),
+
         // Chat templates: a Jinja interpreter (VLMTemplate) and OpenAI message normalisation + rendering (VLMChat).
         .target(name: "VLMTemplate", dependencies: ["VLMJSON"]),
         .testTarget(name: "VLMTemplateTests", dependencies: ["VLMTemplate", "VLMJSON"]),
@@ -119,10 +121,13 @@ let package = Package(
                 "VLMChat",
                 "VLMMedia",
                 "VLMEngine",
+                "VLMModels",
                 "VLMCompute",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `vlm generate` end to end on the tiny checkpoints.
+        .testTarget(name: "vlmTests", dependencies: ["vlm", "ModelFixtureFiles", "VLMJSON"]),
     ],
     swiftLanguageModes: [.v5]
 )

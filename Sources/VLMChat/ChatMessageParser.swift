@@ -26,7 +26,25 @@ public enum ChatMessageParser {
         }
         try checkOptionalFields(object, role: role, path: path)
         let content = try parseContent(object["content"], role: role, path: "\(path).content")
-        return ChatMessage(role: role, content: content, templateFields: templateFields(object))
+        var fields = templateFields(object)
+        if case .parts = content, let parts = fields["content"]?.arrayValue {
+            fields["content"] = .array(parts.map(templatePart))
+        }
+        return ChatMessage(role: role, content: content, templateFields: fields)
+    }
+
+    /// A media part as the template sees it: its `type` is the media kind, `image` or `video`, as vLLM
+    /// presents parts to chat templates. Qwen's template recognises videos only by `type == 'video'`
+    /// or a `video` key, so an OpenAI `video_url` part would otherwise render no placeholder at all.
+    private static func templatePart(_ part: JSONValue) -> JSONValue {
+        guard var object = part.objectValue else { return part }
+        let type = object["type"]?.stringValue ?? partTypes.first(where: { object.contains($0) })
+        switch type {
+        case "image_url", "image": object["type"] = "image"
+        case "video_url", "video": object["type"] = "video"
+        default: return part
+        }
+        return .object(object)
     }
 
     private static func checkOptionalFields(_ object: JSONObject, role: ChatRole, path: String) throws {

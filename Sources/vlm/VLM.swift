@@ -9,6 +9,7 @@ struct VLM: AsyncParsableCommand {
         version: VLMVersion.string,
         subcommands: [
             ServeCommand.self,
+            GenerateCommand.self,
             TokenizeCommand.self,
             DetokenizeCommand.self,
             RenderChatCommand.self,

@@ -70,6 +70,18 @@ private let hello = [ChatMessage(role: .user, content: .text("hi"), templateFiel
         #expect(try SpecialTokens.load(modelDirectory: folder.path) == JSONObject([("bos_token", "<s>"), ("eos_token", "<eos>")]))
     }
 
+    @Test func openAIVideoURLPartsRenderAVideoPlaceholderWithQwensTemplate() throws {
+        let messages = try ChatMessageParser.parse(JSONParser.parse(#"""
+            [{"role": "user", "content": [{"type": "video_url", "video_url": {"url": "clip.mp4"}},
+                                          {"type": "image_url", "image_url": "cat.png"}, {"type": "text", "text": "Both?"}]}]
+            """#))
+        let rendered = try ChatPromptRenderer(modelDirectory: ChatFixtures.modelFolder("qwen2-vl")).render(messages)
+        #expect(rendered.text == "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+            + "<|vision_start|><|video_pad|><|vision_end|><|vision_start|><|image_pad|><|vision_end|>Both?<|im_end|>\n"
+            + "<|im_start|>assistant\n")
+        #expect(rendered.media.map(\.kind) == [.video, .image])
+    }
+
     @Test func qwenFoldersProvideEosAndPadTokens() throws {
         let tokens = try SpecialTokens.load(modelDirectory: ChatFixtures.modelFolder("qwen2-vl"))
         #expect(tokens == JSONObject([("eos_token", "<|im_end|>"), ("pad_token", "<|endoftext|>")]))
