@@ -53,6 +53,8 @@ import VLMJSON
              message: "This model's maximum context length is 64 tokens. However, you requested 71 tokens (21 in the messages, 50 in the completion). Please reduce the length of the messages or completion."),
         Case(name: "engine refuses a sampling value", body: #"{"messages":[{"role":"user","content":"Hi"}],"temperature":-1}"#,
              message: "temperature must be non-negative, got -1.0."),
+        Case(name: "no choices asked for", body: #"{"messages":[{"role":"user","content":"Hi"}],"n":0,"stream":true}"#,
+             message: "`n` must be at least 1, got 0."),
         Case(name: "stream options without stream", body: #"{"messages":[{"role":"user","content":"Hi"}],"stream_options":{"include_usage":true}}"#,
              message: "Stream options can only be defined when `stream=True`."),
         Case(name: "too many logprobs", body: #"{"messages":[{"role":"user","content":"Hi"}],"logprobs":true,"top_logprobs":21}"#,

@@ -83,6 +83,9 @@ struct GenerationFields: Decodable {
 
     /// Checks what only the wire knows; value ranges are the engine's to judge.
     func validate() throws {
+        if let n, n < 1 {
+            throw APIError.badRequest("`n` must be at least 1, got \(n).", param: "n")
+        }
         if streamOptions != nil && stream != true {
             throw APIError.badRequest("Stream options can only be defined when `stream=True`.", param: "stream_options")
         }
