@@ -10,7 +10,7 @@ IMAGES = serve_images()
 
 
 def answer(data):
-    response = requests.post(URL, headers=HEADERS, json=data, timeout=30)
+    response = requests.post(URL, headers=HEADERS, json=data, timeout=120)
     assert response.status_code == 200, response.text
     body = response.json()
     content = body["choices"][0]["message"]["content"]
@@ -80,7 +80,7 @@ def three_turns_with_list_content_assistant_turns():
 
 
 def streaming_with_requests():
-    response = requests.post(URL, headers=HEADERS, stream=True, timeout=30, json={
+    response = requests.post(URL, headers=HEADERS, stream=True, timeout=120, json={
         "model": MODEL, "messages": [{"role": "user", "content": "Hi"}], "stream": True,
     })
     assert response.status_code == 200, response.text

@@ -21,6 +21,8 @@ struct LoopbackServer<Engine: GenerationEngine> {
         settings.host = "127.0.0.1"
         settings.port = 0
         settings.logRequests = false
+        // Generous: the whole package's tests share the machine; the timeout test sets its own.
+        settings.mediaFetch.imageTimeout = .seconds(60)
         configure(&settings)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
@@ -54,7 +56,7 @@ struct LoopbackServer<Engine: GenerationEngine> {
         if body != nil { request.headers.add(name: "content-type", value: "application/json") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         let bytes = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), body: String(buffer: bytes), headers: response.headers)
     }
