@@ -33,6 +33,11 @@ public struct ServerSettings: Sendable {
         self.version = version
     }
 
+    /// Refuses settings that cannot work, before anything slow starts (the server checks them again).
+    public func validate() throws {
+        _ = try LocalMediaAccess(allowedPath: mediaFetch.allowedLocalMediaPath)
+    }
+
     /// The name answers carry.
     var reportedModelName: String { servedModelNames.first ?? modelPath }
 }

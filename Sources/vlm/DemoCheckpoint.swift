@@ -19,10 +19,13 @@ enum DemoCheckpoint {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/demo/make_demo.sh")
 
-    /// The demo folder, built first if it is not there yet.
-    static func prepare(logger: Logger, environment: [String: String]) throws -> String {
-        let folder = cacheDirectory(environment: environment).appendingPathComponent(folderName)
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) { return folder.path }
+    static func folder(environment: [String: String]) -> URL {
+        cacheDirectory(environment: environment).appendingPathComponent(folderName)
+    }
+
+    /// Builds the demo folder unless it is there already.
+    static func prepare(_ folder: URL, logger: Logger) throws {
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) { return }
         guard FileManager.default.isExecutableFile(atPath: builderScript.path) else {
             throw DemoError("No demo checkpoint at \(folder.path), and the script that makes it (\(builderScript.path)) is not there: run `scripts/demo/make_demo.sh \(folder.path)` from a swift-vlm checkout, or give a checkpoint folder.")
         }
@@ -35,7 +38,6 @@ enum DemoCheckpoint {
         guard process.terminationStatus == 0 else {
             throw DemoError("Building the demo checkpoint failed (exit \(process.terminationStatus)); its output is above. It needs python3 with numpy and dashscope: pip install -r scripts/requirements-test.txt")
         }
-        return folder.path
     }
 
     struct DemoError: Error, CustomStringConvertible {

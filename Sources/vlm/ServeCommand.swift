@@ -28,11 +28,14 @@ struct ServeCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let logger = Logger(label: "vlm")
         let environment = ProcessInfo.processInfo.environment
-        let checkpoint = try model ?? DemoCheckpoint.prepare(logger: logger, environment: environment)
+        let checkpoint = model ?? DemoCheckpoint.folder(environment: environment).path
+        // Every flag is checked before anything slow (building the demo, loading the model).
         var settings = try server.settings(modelPath: checkpoint, environment: environment)
         if model == nil && server.servedModelName.isEmpty { settings.servedModelNames = [DemoCheckpoint.folderName] }
-        try engine.apply(to: &settings)
+        try settings.validate()
+        try engine.validate()
         for line in engine.unhonouredFlags() { logger.warning("\(line)") }
+        if model == nil { try DemoCheckpoint.prepare(URL(fileURLWithPath: checkpoint), logger: logger) }
         let pipeline = try ServingPipeline.load(checkpoint: checkpoint, engine: engine, settings: &settings, logger: logger)
         if model == nil {
             logger.warning("Serving the built-in demo: random weights, so its answers are noise. Give a checkpoint folder to serve a real model.")

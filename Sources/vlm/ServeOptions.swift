@@ -88,7 +88,7 @@ struct EngineOptions: ParsableArguments {
     @Flag(help: "Accepted for vLLM compatibility; Qwen2-VL needs no remote code.") var trustRemoteCode = false
     @Flag(help: "Do not log throughput statistics.") var disableLogStats = false
 
-    func apply(to settings: inout ServerSettings) throws {
+    func validate() throws {
         guard ["auto", "vllm"].contains(generationConfig) else {
             throw ServeConfigurationError("--generation-config must be auto or vllm (a folder is not supported), got \(generationConfig).")
         }
