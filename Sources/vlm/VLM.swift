@@ -11,6 +11,8 @@ struct VLM: ParsableCommand {
             ServeCommand.self,
             TokenizeCommand.self,
             DetokenizeCommand.self,
+            SelftestCommand.self,
+            CompileKernelsCommand.self,
         ]
     )
 }

@@ -19,6 +19,7 @@ extension CUDABackend {
                 if try matmul.run(key: key, x: x.deviceAddress, weight: weight.deviceAddress, bias: bias?.deviceAddress,
                                   out: out.deviceAddress, stream: context.stream)
                 {
+                    countLinear(library: true)
                     return
                 }
             } catch {
@@ -26,6 +27,7 @@ extension CUDABackend {
                 return
             }
         }
+        countLinear(library: false)
         launch("linear_fallback<\(x.dtype.kernelTypeName), \(activation(out).kernelTypeName)>", grid: (Self.strideBlocks(m * n), 1, 1),
                block: Self.blockThreads,
                [.tensor(x), .tensor(weight), .int32(weight.dtype.kernelCode), .optionalTensor(bias),

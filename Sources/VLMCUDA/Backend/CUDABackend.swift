@@ -69,6 +69,7 @@ public final class CUDABackend: Backend, @unchecked Sendable {
     private struct HostState {
         var pendingError: Error?
         var staging: PinnedBuffer
+        var linearCalls = (library: 0, fallback: 0)
     }
 
     static let workspaceBytes = 32 << 20
@@ -206,6 +207,16 @@ public final class CUDABackend: Backend, @unchecked Sendable {
     /// Captures the work `body` queues into a graph (see `CUDAGraph` for what must stay alive).
     public func captureGraph(_ body: () throws -> Void) throws -> CUDAGraph {
         try CUDAGraph.capture(context: context, pool: pool, body)
+    }
+
+    /// `linear` calls so far through cuBLASLt and through the fallback kernel (the self-test reports them:
+    /// a model-shaped GEMM on the fallback is a performance bug).
+    public var linearCalls: (library: Int, fallback: Int) { host.withLock { $0.linearCalls } }
+
+    func countLinear(library: Bool) {
+        host.withLock { host in
+            if library { host.linearCalls.library += 1 } else { host.linearCalls.fallback += 1 }
+        }
     }
 
     /// Keeps the first failure of a non-throwing operation for the next `synchronize`.

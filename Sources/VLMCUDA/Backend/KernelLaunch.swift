@@ -50,6 +50,9 @@ extension CUDABackend {
             slots.deallocate()
             pointers.deallocate()
         }
+        // A parameter declared wider than its argument then reads this pattern, not stale zeros: the
+        // emulator's tests fail on it as the GPU would.
+        slots.initializeMemory(as: UInt8.self, repeating: 0xA5, count: 8 * max(arguments.count, 1))
         for (index, argument) in arguments.enumerated() {
             let slot = slots + 8 * index
             switch argument {
