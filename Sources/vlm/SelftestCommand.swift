@@ -42,6 +42,7 @@ struct SelftestCommand: ParsableCommand {
         let properties = bf16.context.properties
         print("device \(properties.index): \(properties.name), \(properties.architecture), \(properties.multiprocessorCount) SMs, "
             + "\(properties.totalMemory >> 20) MiB, driver CUDA \(properties.driverVersion / 1000).\(properties.driverVersion % 1000 / 10); seed \(seed)")
+        print(bf16.libraryDescription)
         var results: [CheckResult] = []
         func section(_ title: String, _ body: () throws -> [CheckResult]) rethrows {
             print("… \(title)")

@@ -167,15 +167,6 @@ int cublasLtMatmul(void *, void *description, const void *alpha, const void *a, 
     return kOK;
 }
 
-template <auto Function>
-struct Locked;
-template <typename... Arguments, int (*Function)(Arguments...)>
-struct Locked<Function> {
-    static int call(Arguments... arguments) {
-        std::lock_guard<std::recursive_mutex> guard(api_lock());
-        return Function(arguments...);
-    }
-};
 }  // namespace
 
 #define VLM_BLAS_SYMBOL(function) {#function, reinterpret_cast<void *>(&Locked<function>::call)},

@@ -19,4 +19,15 @@ bool is_device_range(uint64_t address, size_t bytes);
 // Remembers a launch failure; the next stream synchronisation reports it (CUDA_ERROR_LAUNCH_FAILED).
 void set_launch_failure(const std::string &why);
 
+// `Locked<f>::call`: f behind the API lock (the tests run suites in parallel; the fibers' state is global).
+template <auto Function>
+struct Locked;
+template <typename... Arguments, int (*Function)(Arguments...)>
+struct Locked<Function> {
+    static int call(Arguments... arguments) {
+        std::lock_guard<std::recursive_mutex> guard(api_lock());
+        return Function(arguments...);
+    }
+};
+
 }  // namespace emulator

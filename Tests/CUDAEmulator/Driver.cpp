@@ -256,16 +256,6 @@ int cuGetErrorString(int code, const char **message) {
     return kSuccess;
 }
 
-// Every entry point takes the lock (the tests run suites in parallel; the fibers' state is global).
-template <auto Function>
-struct Locked;
-template <typename... Arguments, int (*Function)(Arguments...)>
-struct Locked<Function> {
-    static int call(Arguments... arguments) {
-        std::lock_guard<std::recursive_mutex> guard(api_lock());
-        return Function(arguments...);
-    }
-};
 }  // namespace
 
 std::recursive_mutex &api_lock() {

@@ -32,10 +32,15 @@ struct Fiber {
     bool done = false;
 };
 
-struct Warp {
+// A barrier of `size` threads; `generation` moves on each time all of them have arrived.
+struct Barrier {
     int size = 0;
     int arrived = 0;
     uint64_t generation = 0;
+};
+
+struct Warp {
+    Barrier barrier;
     uint64_t values[32] = {};
 };
 
@@ -46,8 +51,7 @@ struct BlockState {
     int current_linear = 0;
     int threads = 0;
     int live = 0;
-    int arrived = 0;
-    uint64_t generation = 0;
+    Barrier block_barrier;
     uint64_t progress = 0;
     bool failed = false;
     std::string failure;
@@ -165,9 +169,16 @@ uint64_t next_random() {
     return state.random;
 }
 
-// Waits until `generation` moves on (another thread completed the barrier) or the launch failed.
-void wait_for(const uint64_t &generation, uint64_t seen) {
-    while (generation == seen && !state.failed) to_scheduler();
+// Arrives at `barrier` and yields until every participant has (or the launch failed).
+void arrive(Barrier &barrier) {
+    state.progress += 1;
+    if (++barrier.arrived == barrier.size) {
+        barrier.arrived = 0;
+        barrier.generation += 1;
+        return;
+    }
+    const uint64_t seen = barrier.generation;
+    while (barrier.generation == seen && !state.failed) to_scheduler();
 }
 
 void run_block() {
@@ -179,11 +190,9 @@ void run_block() {
         index.z = static_cast<unsigned>(i) / (state.block.x * state.block.y);
         prepare(state.fibers[i], index);
     }
-    for (auto &warp : state.warps) {
-        warp.arrived = 0;
-    }
+    for (auto &warp : state.warps) warp.barrier.arrived = 0;
     state.live = n;
-    state.arrived = 0;
+    state.block_barrier.arrived = 0;
     while (state.live > 0 && !state.failed) {
         const uint64_t before = state.progress;
         const int start = static_cast<int>(next_random() % static_cast<uint64_t>(n));
@@ -205,33 +214,16 @@ const dim3 &block_index() { return state.block_index; }
 const dim3 &block_dim() { return state.block; }
 const dim3 &grid_dim() { return state.grid; }
 
-void sync_threads() {
-    state.progress += 1;
-    if (++state.arrived == state.threads) {
-        state.arrived = 0;
-        state.generation += 1;
-        return;
-    }
-    wait_for(state.generation, state.generation);
-}
+void sync_threads() { arrive(state.block_barrier); }
 
 uint64_t shuffle_xor(uint64_t bits, int lane_mask) {
     Warp &warp = state.warps[state.current_linear / 32];
     const int lane = state.current_linear % 32;
-    auto barrier = [&warp]() {
-        state.progress += 1;
-        if (++warp.arrived == warp.size) {
-            warp.arrived = 0;
-            warp.generation += 1;
-            return;
-        }
-        wait_for(warp.generation, warp.generation);
-    };
     warp.values[lane] = bits;
-    barrier();
+    arrive(warp.barrier);
     const int source = lane ^ lane_mask;
-    const uint64_t result = source < warp.size ? warp.values[source] : bits;
-    barrier();
+    const uint64_t result = source < warp.barrier.size ? warp.values[source] : bits;
+    arrive(warp.barrier);  // nobody overwrites a value before every lane has read its partner's
     return result;
 }
 
@@ -241,8 +233,11 @@ std::string run_grid(dim3 grid, dim3 block, const std::function<void()> &body) {
     if (threads % 32 != 0) return "block of " + std::to_string(threads) + " threads is not whole warps";
     if (state.fibers.size() < static_cast<size_t>(threads)) state.fibers.resize(static_cast<size_t>(threads));
     state.threads = static_cast<int>(threads);
+    state.block_barrier.size = state.threads;
     state.warps.assign(static_cast<size_t>((threads + 31) / 32), Warp());
-    for (size_t w = 0; w < state.warps.size(); w++) state.warps[w].size = static_cast<int>(std::min<long long>(32, threads - 32 * static_cast<long long>(w)));
+    for (size_t w = 0; w < state.warps.size(); w++) {
+        state.warps[w].barrier.size = static_cast<int>(std::min<long long>(32, threads - 32 * static_cast<long long>(w)));
+    }
     state.grid = grid;
     state.block = block;
     state.body = &body;

@@ -77,25 +77,25 @@ final class MatmulPlanner: @unchecked Sendable {
         return alignment
     }
 
-    /// Queues the product on `stream`; returns false (queuing nothing) when cuBLASLt has no algorithm for it.
+    /// Queues the product on `stream`; returns false (queuing nothing) when cuBLASLt has no algorithm for
+    /// it. Under the lock: a plan's bias pointer is set right before its matmul.
     func run(key: Key, x: UInt64, weight: UInt64, bias: UInt64?, out: UInt64, stream: OpaquePointer) throws -> Bool {
-        let plan = try plans.withLock { plans -> Plan? in
-            if let known = plans[key] { return known }
-            if plans.count >= Self.maximumPlans { plans = [:] }
-            let made = try makePlan(key)
-            plans[key] = made
-            return made
+        try plans.withLock { plans in
+            if plans[key] == nil {
+                if plans.count >= Self.maximumPlans { plans = [:] }
+                plans[key] = .some(try makePlan(key))
+            }
+            guard let known = plans[key], let plan = known else { return false }
+            if var biasAddress = bias {  // the key fixed the epilogue; only the bias address changes between calls
+                try blas.check(blas.cublasLtMatmulDescSetAttribute(plan.description, CuBLASLt.descBiasPointer, &biasAddress, 8),
+                               "cublasLtMatmulDescSetAttribute")
+            }
+            var alpha: Float = 1, beta: Float = 0
+            try blas.check(blas.cublasLtMatmul(handle, plan.description, &alpha, weight, plan.layouts[0], x, plan.layouts[1], &beta,
+                                               out, plan.layouts[2], out, plan.layouts[2], plan.algorithm, workspace,
+                                               min(plan.workspaceBytes, workspaceBytes), stream), "cublasLtMatmul")
+            return true
         }
-        guard let plan else { return false }
-        if var biasAddress = bias {  // the key fixed the epilogue; only the bias address changes between calls
-            try blas.check(blas.cublasLtMatmulDescSetAttribute(plan.description, CuBLASLt.descBiasPointer, &biasAddress, 8),
-                           "cublasLtMatmulDescSetAttribute")
-        }
-        var alpha: Float = 1, beta: Float = 0
-        try blas.check(blas.cublasLtMatmul(handle, plan.description, &alpha, weight, plan.layouts[0], x, plan.layouts[1], &beta,
-                                           out, plan.layouts[2], out, plan.layouts[2], plan.algorithm, workspace,
-                                           min(plan.workspaceBytes, workspaceBytes), stream), "cublasLtMatmul")
-        return true
     }
 
     private func makePlan(_ key: Key) throws -> Plan? {

@@ -60,6 +60,8 @@ public final class CUDABackend: Backend, @unchecked Sendable {
     public let kernels: KernelLibrary
     let matmul: MatmulPlanner
     let split: PagedAttentionSplit
+    /// Where the driver, NVRTC and cuBLASLt were loaded from, and NVRTC's version (for reports).
+    public let libraryDescription: String
     /// One Int32 on the device that kernels set (first failure wins) when their input is invalid.
     let statusWord: UInt64
     private let statusBlock: (address: UInt64, size: Int)
@@ -83,11 +85,14 @@ public final class CUDABackend: Backend, @unchecked Sendable {
         let driver = try options.libraries.driver()
         context = try CUDAContext(driver: driver, deviceIndex: options.deviceIndex)
         pool = DeviceMemoryPool(context: context)
-        kernels = try KernelLibrary(context: context, nvrtc: try options.libraries.nvrtc(), cache: options.kernelCache)
+        let nvrtc = try options.libraries.nvrtc()
+        kernels = try KernelLibrary(context: context, nvrtc: nvrtc, cache: options.kernelCache)
         statusBlock = try pool.allocate(4)
         statusWord = statusBlock.address
         workspaceBlock = try pool.allocate(Self.workspaceBytes)
-        matmul = try MatmulPlanner(blas: try options.libraries.blas(), workspace: workspaceBlock.address, workspaceBytes: Self.workspaceBytes)
+        let blas = try options.libraries.blas()
+        matmul = try MatmulPlanner(blas: blas, workspace: workspaceBlock.address, workspaceBytes: Self.workspaceBytes)
+        libraryDescription = "driver \(driver.origin), NVRTC \(nvrtc.version.major).\(nvrtc.version.minor) \(nvrtc.origin), cuBLASLt \(blas.origin)"
         host = Mutex(HostState(pendingError: nil, staging: try PinnedBuffer(context, capacity: 1 << 20)))
         try context.driver.check(context.driver.cuMemsetD8Async(statusWord, 0, 4, context.stream), "cuMemsetD8Async")
         try context.synchronize()
@@ -101,6 +106,7 @@ public final class CUDABackend: Backend, @unchecked Sendable {
     // MARK: Memory
 
     public func allocate(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+        try context.makeCurrent()
         let tensor = try allocateUninitialized(shape, dtype)
         try context.driver.check(context.driver.cuMemsetD8Async(tensor.deviceAddress, 0, tensor.byteCount, context.stream), "cuMemsetD8Async")
         return tensor

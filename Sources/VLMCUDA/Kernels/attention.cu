@@ -21,21 +21,13 @@ struct AttentionTile {
     int lo[ATT_PAIRS], hi[ATT_PAIRS];  // each pair attends to keys [lo, hi)
 };
 
-template <typename T, int D>
-__device__ __forceinline__ void load_queries(AttentionTile<D>& tile, const T* q) {
-    for (int i = threadIdx.x; i < ATT_PAIRS * D; i += ATT_THREADS) {
-        const int pair = i / D, d = i % D;
-        const long long offset = tile.q_offset[pair];
-        tile.q[pair][d] = offset >= 0 ? to_float(q[offset + d]) : 0.0f;
-    }
-}
-
-template <typename T, int D>
-__device__ __forceinline__ void load_keys(AttentionTile<D>& tile, const T* source) {
-    for (int i = threadIdx.x; i < ATT_KEYS * D; i += ATT_THREADS) {
-        const int key = i / D, d = i % D;
-        const long long offset = tile.key_offset[key];
-        tile.kv[key][d] = offset >= 0 ? to_float(source[offset + d]) : 0.0f;
+// rows[r] = source[offsets[r] ...][0 ..< D] as f32, zeros where the offset is -1.
+template <typename T, int D, int ROWS>
+__device__ __forceinline__ void load_rows(float (&rows)[ROWS][D + 1], const long long* offsets, const T* source) {
+    for (int i = threadIdx.x; i < ROWS * D; i += ATT_THREADS) {
+        const int row = i / D, d = i % D;
+        const long long offset = offsets[row];
+        rows[row][d] = offset >= 0 ? to_float(source[offset + d]) : 0.0f;
     }
 }
 
@@ -51,7 +43,7 @@ __device__ void attend(AttentionTile<D>& tile, const T* keys, const T* values, i
         const int count = min(ATT_KEYS, end - first);
         if (threadIdx.x < ATT_KEYS) tile.key_offset[threadIdx.x] = (int)threadIdx.x < count ? offset(first + (int)threadIdx.x) : -1;
         __syncthreads();
-        load_keys<T, D>(tile, keys);
+        load_rows<T, D>(tile.kv, tile.key_offset, keys);
         __syncthreads();
 
         float score[ATT_KEYS_PER_LANE];
@@ -90,7 +82,7 @@ __device__ void attend(AttentionTile<D>& tile, const T* keys, const T* values, i
 #pragma unroll
         for (int i = 0; i < D / ATT_LANES; i++) acc[i] *= alpha;
         __syncthreads();  // every thread is done with the keys, and p is complete
-        load_keys<T, D>(tile, values);
+        load_rows<T, D>(tile.kv, tile.key_offset, values);
         __syncthreads();
         for (int j = 0; j < count; j++) {
             const float p = tile.p[pair][j];
@@ -163,7 +155,7 @@ segment_attention(const T* q, const T* k, const T* v, const int* segments, int s
         tile.q_offset[pair] = q_offset;
     }
     __syncthreads();
-    load_queries<T, D>(tile, q);  // attend's first barrier orders these stores before any read
+    load_rows<T, D>(tile.q, tile.q_offset, q);  // attend's first barrier orders these stores before any read
     int begin, end;
     key_range(tile, begin, end);
     float acc[D / ATT_LANES];
@@ -254,7 +246,7 @@ paged_attention(const T* q, const T* key_cache, const T* value_cache, const int*
         end = min(end, begin + split_keys);
     }
     if (begin >= end) return;  // the whole block: no pair of this tile has keys in this split
-    load_queries<T, D>(tile, q);
+    load_rows<T, D>(tile.q, tile.q_offset, q);
     float acc[D / ATT_LANES];
 #pragma unroll
     for (int i = 0; i < D / ATT_LANES; i++) acc[i] = 0.0f;
