@@ -42,7 +42,9 @@ struct SelftestCommand: ParsableCommand {
         let properties = bf16.context.properties
         print("device \(properties.index): \(properties.name), \(properties.architecture), \(properties.multiprocessorCount) SMs, "
             + "\(properties.totalMemory >> 20) MiB, driver CUDA \(properties.driverVersion / 1000).\(properties.driverVersion % 1000 / 10); seed \(seed)")
-        print(bf16.libraryDescription)
+        let memory = try bf16.context.memoryInfo()
+        print("\(bf16.libraryDescription); \(bf16.kernels.compiledCount) of \(KernelSource.all.count) kernel files compiled now, "
+            + "the rest from the cache; \(memory.free >> 20) of \(memory.total >> 20) MiB free")
         var results: [CheckResult] = []
         func section(_ title: String, _ body: () throws -> [CheckResult]) rethrows {
             print("… \(title)")

@@ -165,14 +165,6 @@ int cuMemsetD8Async(uint64_t destination, unsigned char value, size_t count, voi
     enqueue([=] { std::memset(reinterpret_cast<void *>(destination), value, count); });
     return kSuccess;
 }
-int cuMemsetD32Async(uint64_t destination, unsigned value, size_t count, void *) {
-    if (int result = check_range(destination, count * 4)) return result;
-    enqueue([=] {
-        auto *words = reinterpret_cast<unsigned *>(destination);
-        for (size_t i = 0; i < count; i++) words[i] = value;
-    });
-    return kSuccess;
-}
 int cuMemGetInfo(size_t *free, size_t *total) {
     *total = kTotalMemory;
     *free = kTotalMemory - allocated;
@@ -190,10 +182,6 @@ int cuModuleGetFunction(void **function, void *, const char *name) {
     return kSuccess;
 }
 int cuModuleUnload(void *) { return kSuccess; }
-int cuFuncGetAttribute(int *value, int, void *) {
-    *value = 0;
-    return kSuccess;
-}
 int cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned shared, void *,
                    void **parameters, void **extra) {
     if (!function || !parameters || extra || shared != 0) return kInvalidValue;
@@ -311,12 +299,10 @@ const std::map<std::string, void *> &driver_symbols() {
         VLM_DRIVER_SYMBOL("cuMemcpyDtoHAsync_v2", cuMemcpyDtoHAsync)
         VLM_DRIVER_SYMBOL("cuMemcpyDtoDAsync_v2", cuMemcpyDtoDAsync)
         VLM_DRIVER_SYMBOL("cuMemsetD8Async", cuMemsetD8Async)
-        VLM_DRIVER_SYMBOL("cuMemsetD32Async", cuMemsetD32Async)
         VLM_DRIVER_SYMBOL("cuMemGetInfo_v2", cuMemGetInfo)
         VLM_DRIVER_SYMBOL("cuModuleLoadData", cuModuleLoadData)
         VLM_DRIVER_SYMBOL("cuModuleGetFunction", cuModuleGetFunction)
         VLM_DRIVER_SYMBOL("cuModuleUnload", cuModuleUnload)
-        VLM_DRIVER_SYMBOL("cuFuncGetAttribute", cuFuncGetAttribute)
         VLM_DRIVER_SYMBOL("cuLaunchKernel", cuLaunchKernel)
         VLM_DRIVER_SYMBOL("cuStreamBeginCapture_v2", cuStreamBeginCapture)
         VLM_DRIVER_SYMBOL("cuStreamEndCapture", cuStreamEndCapture)

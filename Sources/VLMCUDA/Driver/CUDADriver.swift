@@ -34,12 +34,10 @@ public final class CUDADriver: @unchecked Sendable {
     let cuMemcpyDtoHAsync: @convention(c) (UnsafeMutableRawPointer?, UInt64, Int, Handle) -> Result
     let cuMemcpyDtoDAsync: @convention(c) (UInt64, UInt64, Int, Handle) -> Result
     let cuMemsetD8Async: @convention(c) (UInt64, UInt8, Int, Handle) -> Result
-    let cuMemsetD32Async: @convention(c) (UInt64, UInt32, Int, Handle) -> Result
     let cuMemGetInfo: @convention(c) (UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?) -> Result
     let cuModuleLoadData: @convention(c) (HandleOut, UnsafeRawPointer?) -> Result
     let cuModuleGetFunction: @convention(c) (HandleOut, Handle, UnsafePointer<CChar>?) -> Result
     let cuModuleUnload: @convention(c) (Handle) -> Result
-    let cuFuncGetAttribute: @convention(c) (IntOut, Int32, Handle) -> Result
     let cuLaunchKernel: @convention(c) (Handle, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, Handle,
                                          UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
                                          UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Result
@@ -86,12 +84,10 @@ public final class CUDADriver: @unchecked Sendable {
         cuMemcpyDtoHAsync = try symbols.function("cuMemcpyDtoHAsync_v2")
         cuMemcpyDtoDAsync = try symbols.function("cuMemcpyDtoDAsync_v2")
         cuMemsetD8Async = try symbols.function("cuMemsetD8Async")
-        cuMemsetD32Async = try symbols.function("cuMemsetD32Async")
         cuMemGetInfo = try symbols.function("cuMemGetInfo_v2")
         cuModuleLoadData = try symbols.function("cuModuleLoadData")
         cuModuleGetFunction = try symbols.function("cuModuleGetFunction")
         cuModuleUnload = try symbols.function("cuModuleUnload")
-        cuFuncGetAttribute = try symbols.function("cuFuncGetAttribute")
         cuLaunchKernel = try symbols.function("cuLaunchKernel")
         cuStreamBeginCapture = try symbols.function("cuStreamBeginCapture_v2")
         cuStreamEndCapture = try symbols.function("cuStreamEndCapture")

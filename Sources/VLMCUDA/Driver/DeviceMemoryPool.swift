@@ -11,7 +11,6 @@ public final class DeviceMemoryPool: @unchecked Sendable {
         /// Free blocks sorted by size, then address.
         var free: [(size: Int, address: UInt64)] = []
         var bytesInUse = 0
-        var bytesCached = 0
         var peakBytesInUse = 0
         /// Set while a graph capture is open: blocks freed meanwhile, kept for the graph.
         var captureHold: [(size: Int, address: UInt64)]?
@@ -33,9 +32,7 @@ public final class DeviceMemoryPool: @unchecked Sendable {
         }
     }
 
-    public var bytesInUse: Int { state.withLock { $0.bytesInUse } }
     public var peakBytesInUse: Int { state.withLock { $0.peakBytesInUse } }
-    public var bytesCached: Int { state.withLock { $0.bytesCached } }
 
     /// Allocation granularity: small blocks round to 512 bytes, so a tensor start is always aligned for
     /// 16-byte vector loads and cuBLASLt's preferred 256-byte alignment.
@@ -71,7 +68,6 @@ public final class DeviceMemoryPool: @unchecked Sendable {
                 return
             }
             Self.insert((size, address), into: &state.free)
-            state.bytesCached += size
         }
     }
 
@@ -80,10 +76,7 @@ public final class DeviceMemoryPool: @unchecked Sendable {
         try context.makeCurrent()
         try context.synchronize()
         let blocks = state.withLock { state -> [(size: Int, address: UInt64)] in
-            defer {
-                state.free = []
-                state.bytesCached = 0
-            }
+            defer { state.free = [] }
             return state.free
         }
         for block in blocks { try context.driver.check(context.driver.cuMemFree(block.address), "cuMemFree_v2") }
@@ -104,10 +97,7 @@ public final class DeviceMemoryPool: @unchecked Sendable {
 
     func returnHeld(_ blocks: [(size: Int, address: UInt64)]) {
         state.withLock { state in
-            for block in blocks {
-                Self.insert(block, into: &state.free)
-                state.bytesCached += block.size
-            }
+            for block in blocks { Self.insert(block, into: &state.free) }
         }
     }
 
@@ -118,7 +108,6 @@ public final class DeviceMemoryPool: @unchecked Sendable {
             let index = Self.firstIndex(notBelow: size, in: state.free)
             guard index < state.free.count, state.free[index].size <= size + size / 4 else { return nil }
             let block = state.free.remove(at: index)
-            state.bytesCached -= block.size
             state.bytesInUse += block.size
             state.peakBytesInUse = max(state.peakBytesInUse, state.bytesInUse)
             return (block.address, block.size)
