@@ -87,10 +87,10 @@ public final class CUDABackend: Backend, @unchecked Sendable {
         pool = DeviceMemoryPool(context: context)
         let nvrtc = try options.libraries.nvrtc()
         kernels = try KernelLibrary(context: context, nvrtc: nvrtc, cache: options.kernelCache)
+        let blas = try options.libraries.blas()
         statusBlock = try pool.allocate(4)
         statusWord = statusBlock.address
         workspaceBlock = try pool.allocate(Self.workspaceBytes)
-        let blas = try options.libraries.blas()
         matmul = try MatmulPlanner(blas: blas, workspace: workspaceBlock.address, workspaceBytes: Self.workspaceBytes)
         libraryDescription = "driver \(driver.origin), NVRTC \(nvrtc.version.major).\(nvrtc.version.minor) \(nvrtc.origin), cuBLASLt \(blas.origin)"
         host = Mutex(HostState(pendingError: nil, staging: try PinnedBuffer(context, capacity: 1 << 20)))
