@@ -112,6 +112,22 @@ let package = Package(
             exclude: ["Clients"]
         ),
 
+        // CUDA backend (issue 5): driver, NVRTC and cuBLASLt through dlopen, so everything builds and tests
+        // without CUDA. Kernels are .cu files in Sources/VLMCUDA/Kernels, embedded as strings by the
+        // EmbedKernels plugin. CUDAEmulator runs those kernels and a fake driver on the host for the tests;
+        // VLMBackendCheck compares any backend with CPUBackend (`vlm selftest`).
+        .executableTarget(name: "KernelEmbedder", path: "Plugins/KernelEmbedder"),
+        .plugin(name: "EmbedKernels", capability: .buildTool(), dependencies: ["KernelEmbedder"]),
+        .target(name: "VLMCUDA", dependencies: ["VLMCompute"], plugins: ["EmbedKernels"]),
+        .target(name: "VLMBackendCheck", dependencies: ["VLMCompute", "VLMModels"]),
+        .target(name: "CUDAEmulator", path: "Tests/CUDAEmulator",
+                cxxSettings: [.unsafeFlags(["-O2", "-std=c++17", "-U_FORTIFY_SOURCE"])]),
+        .testTarget(name: "VLMCUDATests", dependencies: ["VLMCUDA", "VLMBackendCheck", "CUDAEmulator", "VLMCompute", "VLMModels"]),
+        .executableTarget(
+            name: "CUDABenchmark",
+            dependencies: ["VLMCUDA", "VLMModels", "VLMCompute", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "benchmarks/cuda/CUDABenchmark"),
+
         .executableTarget(
             name: "vlm",
             dependencies: [
@@ -123,6 +139,8 @@ let package = Package(
                 "VLMEngine",
                 "VLMModels",
                 "VLMCompute",
+                "VLMCUDA",
+                "VLMBackendCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

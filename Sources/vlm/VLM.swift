@@ -14,6 +14,8 @@ struct VLM: AsyncParsableCommand {
             DetokenizeCommand.self,
             RenderChatCommand.self,
             PreprocessCommand.self,
+            SelftestCommand.self,
+            CompileKernelsCommand.self,
         ]
     )
 }
