@@ -47,11 +47,13 @@ struct ServingPipeline {
         return ServingPipeline(engine: engine, frontend: frontend, shutdown: { engine.shutdown() })
     }
 
-    /// The memory the engine plans with. Only the CPU backend exists in this build: its budget is the
-    /// machine's RAM (`--gpu-memory-utilization` applies to it).
+    /// The memory the engine plans with. The engine's start-up memory planning profiles the CPU backend
+    /// only so far (the CUDA backend reports no allocator statistics yet), so `vlm serve` runs on the CPU:
+    /// its budget is the machine's RAM (`--gpu-memory-utilization` applies to it).
     static func deviceMemory(_ options: EngineOptions) throws -> Int {
         guard options.device != "cuda" else {
-            throw ServeConfigurationError("--device cuda: this build has no CUDA backend yet; use --device cpu (or auto).")
+            throw ServeConfigurationError(
+                "--device cuda: the engine cannot plan GPU memory yet (the CUDA backend reports no allocator statistics); use --device cpu (or auto).")
         }
         guard let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
               let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),

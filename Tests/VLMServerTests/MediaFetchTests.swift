@@ -10,12 +10,8 @@ import Testing
     func fetch(_ path: String, configure: (inout ServerSettings) -> Void = { _ in }) async throws -> TestServer.Reply {
         let media = try await MediaTestServer.start()
         defer { Task { await media.stop() } }
-        // A generous fetch limit unless a test sets its own: on a loaded 2-core machine a few loopback
-        // round trips can take longer than the 5 s default, and only the timeout test is about time.
-        let server = try await TestServer.start { settings in
-            settings.mediaFetch.imageTimeout = .seconds(60)
-            configure(&settings)
-        }
+        // TestServer's fetch limit is a generous 60 s; only the timeout test sets its own.
+        let server = try await TestServer.start(configure: configure)
         defer { Task { await server.stop() } }
         return try await server.request(.POST, "/v1/chat/completions", body: Self.imageRequest(media.baseURL + path))
     }
