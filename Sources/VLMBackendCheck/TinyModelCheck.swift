@@ -46,7 +46,7 @@ public enum TinyModelCheck {
         var logits = prefill[...]
         var tokens: [Int] = []
         for step in 0 ..< steps {
-            tokens.append(TokenSampler.argmax(logits))
+            tokens.append(Greedy.token(logits))
             if step + 1 < steps { logits = try runner.decode(tokens[step]) }
         }
         return (tokens, prefill)

@@ -65,6 +65,7 @@ public protocol Backend: AnyObject, Sendable {
     // MARK: Dense math
 
     /// `out[M, N] = x[M, K] · weight[N, K]ᵀ (+ bias[N])`, fp32 accumulation; weight in torch Linear layout.
+    /// `out` is in the activation dtype or f32 (the LM head writes f32 logits).
     func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, into out: Tensor)
     /// `out = a + b`, same shape.
     func add(_ a: Tensor, _ b: Tensor, into out: Tensor)

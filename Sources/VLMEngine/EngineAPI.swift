@@ -108,8 +108,11 @@ public struct RequestOutput: Sendable {
     public var text: String
     public var logprobs: [TokenLogprob]
     public var finishReason: FinishReason?
-    /// The stop string or stop token id that ended the choice, if any (vLLM's `stop_reason`).
+    /// The stop string that ended the choice, if any (vLLM's `stop_reason` when it is a string).
     public var stopReason: String?
+    /// The stop token id that ended the choice (vLLM's `stop_reason` when it is an int): one of
+    /// `stop_token_ids` or an EOS id of generation_config.json other than the tokenizer's EOS.
+    public var stopTokenId: Int?
     public var promptTokens: Int
     /// Generated tokens of this choice so far.
     public var completionTokens: Int
@@ -118,7 +121,7 @@ public struct RequestOutput: Sendable {
 
     public init(requestId: String, choiceIndex: Int, newTokenIds: [Int], text: String, logprobs: [TokenLogprob] = [],
                 finishReason: FinishReason? = nil, stopReason: String? = nil, promptTokens: Int, completionTokens: Int,
-                cachedPromptTokens: Int = 0)
+                cachedPromptTokens: Int = 0, stopTokenId: Int? = nil)
     {
         self.requestId = requestId
         self.choiceIndex = choiceIndex
@@ -130,6 +133,7 @@ public struct RequestOutput: Sendable {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.cachedPromptTokens = cachedPromptTokens
+        self.stopTokenId = stopTokenId
     }
 }
 
@@ -140,6 +144,8 @@ public enum EngineValidationError: Error, Equatable, Sendable, CustomStringConve
     case promptTooLong(maxModelLen: Int, promptTokens: Int)
     case tooManyItems(kind: VisionItem.Kind, limit: Int, given: Int)
     case invalidSampling(parameter: String, reason: String)
+    /// The prompt, its vision items or the request id cannot be served (the reason says why).
+    case invalidRequest(reason: String)
 
     public var description: String {
         switch self {
@@ -151,6 +157,8 @@ public enum EngineValidationError: Error, Equatable, Sendable, CustomStringConve
             return "At most \(limit) \(kind.rawValue)(s) may be provided in one prompt; this one has \(given). Raise the limit with --limit-mm-per-prompt '{\"\(kind.rawValue)\": \(given)}'."
         case let .invalidSampling(parameter, reason):
             return "\(parameter) \(reason)"
+        case let .invalidRequest(reason):
+            return reason
         }
     }
 }

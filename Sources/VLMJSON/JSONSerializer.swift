@@ -3,19 +3,23 @@
 public struct JSONWriteOptions: Sendable {
     /// `\uXXXX` for every non-ASCII character (Python's default `ensure_ascii=True`).
     public var ensureASCII: Bool
-    /// Pretty-print with this many spaces per level (Python's `indent`); nil for one line.
+    /// Pretty-print with this many spaces per level (Python's `indent`; 0 or less still breaks lines);
+    /// nil for one line.
     public var indent: Int?
+    /// The text of one level when it is not spaces (Python's `indent="\t"`); takes precedence over `indent`.
+    public var indentText: String?
     /// Item and key separators; Python's defaults are `", "` and `": "` (`","` when indenting).
     public var itemSeparator: String
     public var keySeparator: String
     public var sortKeys: Bool
 
-    public init(ensureASCII: Bool = true, indent: Int? = nil, itemSeparator: String? = nil,
+    public init(ensureASCII: Bool = true, indent: Int? = nil, indentText: String? = nil, itemSeparator: String? = nil,
                 keySeparator: String = ": ", sortKeys: Bool = false)
     {
         self.ensureASCII = ensureASCII
         self.indent = indent
-        self.itemSeparator = itemSeparator ?? (indent == nil ? ", " : ",")
+        self.indentText = indentText
+        self.itemSeparator = itemSeparator ?? (indent == nil && indentText == nil ? ", " : ",")
         self.keySeparator = keySeparator
         self.sortKeys = sortKeys
     }
@@ -68,9 +72,13 @@ extension JSONValue {
     }
 
     private func newline(_ out: inout String, options: JSONWriteOptions, level: Int) {
-        guard let indent = options.indent else { return }
-        out += "\n"
-        out += String(repeating: " ", count: indent * level)
+        if let text = options.indentText {
+            out += "\n"
+            for _ in 0..<level { out += text }
+        } else if let indent = options.indent {
+            out += "\n"
+            out += String(repeating: " ", count: max(0, indent) * level)
+        }
     }
 }
 

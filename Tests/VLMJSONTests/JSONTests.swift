@@ -99,3 +99,15 @@ import Testing
         #expect(JSONValue.string("\u{01}\u{1F}").serialized() == #""\u0001\u001f""#)
     }
 }
+
+@Suite struct JSONIndentTextTests {
+    @Test func indentTextIndentsEachLevel() {
+        let value: JSONValue = ["a": [1]]
+        #expect(value.serialized(JSONWriteOptions(indentText: "\t")) == "{\n\t\"a\": [\n\t\t1\n\t]\n}")
+    }
+
+    @Test func aNegativeIndentBreaksLinesWithoutIndenting() {
+        let value: JSONValue = [1, 2]
+        #expect(value.serialized(JSONWriteOptions(indent: -2)) == "[\n1,\n2\n]")
+    }
+}

@@ -41,7 +41,7 @@ import VLMJSON
         var tokens: [Int] = []
         let steps = golden["greedy_top5"]?.arrayValue ?? []
         for step in steps {
-            let token = TokenSampler.argmax(logits)
+            let token = Greedy.token(logits)
             tokens.append(token)
             logits = try runner.decode(token)
             try expectClose(logits, step, "\(model) \(caseName) step \(tokens.count)")
@@ -67,6 +67,6 @@ import VLMJSON
         let row = Array(logits)
         let worst = zip(ids, values).map { abs(row[$0] - $1) }.max() ?? .infinity
         #expect(worst <= Self.tolerance, "\(label): max logit error \(worst)")
-        #expect(TokenSampler.argmax(logits) == ids[0], "\(label): best token")
+        #expect(Greedy.token(logits) == ids[0], "\(label): best token")
     }
 }

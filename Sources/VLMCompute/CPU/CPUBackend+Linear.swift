@@ -23,14 +23,9 @@ extension CPUBackend {
         let m = x.rowCount, k = x.rowLength, n = weight.rowCount
         precondition(weight.rowLength == k && out.rowCount == m && out.rowLength == n,
                      "linear: \(x.shape) · \(weight.shape)ᵀ into \(out.shape)")
-        precondition(bias == nil || bias!.elementCount == n, "linear: bias \(bias!.shape) for \(n) outputs")
+        precondition(bias.map { $0.elementCount == n } ?? true, "linear: bias for \(n) outputs has \(bias?.shape ?? [])")
         let input = x.floats(), output = out.floats()
-        let biasValues: [Float]? = bias.map { b in
-            [Float](unsafeUninitializedCapacity: n) { buffer, count in
-                b.loadFloats(from: 0, count: n, into: buffer.baseAddress!)
-                count = n
-            }
-        }
+        let biasValues = bias.map { $0.floatArray(count: n) }
         if weight.dtype == .bf16 && m <= Self.directRows {
             linearBF16FewRows(input, weight, biasValues, output, m: m, k: k, n: n)
             return

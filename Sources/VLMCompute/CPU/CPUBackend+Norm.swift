@@ -25,10 +25,7 @@ extension CPUBackend {
 
     public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor, epsilon: Float, into out: Tensor) {
         let width = x.rowLength
-        let beta = [Float](unsafeUninitializedCapacity: width) { buffer, count in
-            bias.loadFloats(from: 0, count: width, into: buffer.baseAddress!)
-            count = width
-        }
+        let beta = bias.floatArray(count: width)
         normalizeRows(x, out, weight: weight) { row, gamma, result, width in
             var mean: Float = 0
             for i in 0 ..< width { mean += row[i] }
@@ -60,14 +57,13 @@ extension CPUBackend {
         let width = x.rowLength
         precondition(weight.elementCount == width && out.elementCount == x.elementCount,
                      "norm: \(x.shape) with weight \(weight.shape) into \(out.shape)")
-        let gamma = [Float](unsafeUninitializedCapacity: width) { buffer, count in
-            weight.loadFloats(from: 0, count: width, into: buffer.baseAddress!)
-            count = width
-        }
+        guard width > 0 else { return }
+        let gamma = weight.floatArray(count: width)
         let input = x.floats(), output = out.floats()
         gamma.withUnsafeBufferPointer { g in
+            guard let weights = g.baseAddress else { return }
             Parallel.forEachChunk(x.rowCount, minimumChunk: max(1, 16384 / max(width, 1))) { rows in
-                for r in rows { body(input + r * width, g.baseAddress!, output + r * width, width) }
+                for r in rows { body(input + r * width, weights, output + r * width, width) }
             }
         }
     }

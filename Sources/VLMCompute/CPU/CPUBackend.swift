@@ -13,6 +13,9 @@ public final class CPUBackend: Backend {
 
     public init() {}
 
+    /// Cores the kernels spread work over.
+    public var threadCount: Int { Parallel.coreCount }
+
     // MARK: Memory
 
     public func allocate(_ shape: [Int], _ dtype: DType) throws -> Tensor {
@@ -29,7 +32,9 @@ public final class CPUBackend: Backend {
         let tensor = try allocate(shape, dtype)
         switch dtype {
         case .f32:
-            values.withUnsafeBufferPointer { tensor.floats().update(from: $0.baseAddress!, count: values.count) }
+            values.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { tensor.floats().update(from: base, count: values.count) }
+            }
         case .bf16:
             let out = tensor.rawAddress.assumingMemoryBound(to: UInt16.self)
             for i in values.indices { out[i] = BFloat16.fromFloat(values[i]) }
@@ -47,7 +52,9 @@ public final class CPUBackend: Backend {
             throw ComputeError.valueCountMismatch(shape: shape, values: values.count)
         }
         let tensor = try allocate(shape, .i32)
-        values.withUnsafeBufferPointer { tensor.int32s().update(from: $0.baseAddress!, count: values.count) }
+        values.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { tensor.int32s().update(from: base, count: values.count) }
+        }
         return tensor
     }
 
@@ -67,10 +74,7 @@ public final class CPUBackend: Backend {
             throw ComputeError.foreignTensor(backend: name, location: tensor.storage.location)
         }
         guard tensor.dtype.isFloatingPoint else { throw ComputeError.unsupportedDType(.i32, operation: "download") }
-        return [Float](unsafeUninitializedCapacity: tensor.elementCount) { buffer, initialized in
-            tensor.loadFloats(from: 0, count: tensor.elementCount, into: buffer.baseAddress!)
-            initialized = tensor.elementCount
-        }
+        return tensor.floatArray(count: tensor.elementCount)
     }
 
     public func synchronize() throws {}

@@ -12,6 +12,15 @@ extension Tensor {
         return rawAddress.assumingMemoryBound(to: Int32.self)
     }
 
+    /// The first `count` elements as host f32 values.
+    func floatArray(count: Int) -> [Float] {
+        guard count > 0 else { return [] }
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress { loadFloats(from: 0, count: count, into: base) }
+            initialized = count
+        }
+    }
+
     /// Copies `count` elements starting at element `start` into `out` as f32.
     @inline(__always)
     func loadFloats(from start: Int, count: Int, into out: UnsafeMutablePointer<Float>) {

@@ -43,6 +43,9 @@ final class Qwen2Decoder {
             throw CheckpointError.inconsistentShapes(reason: "k_proj has \(kvRows) rows: not a whole number of \(headDim)-wide heads dividing \(heads)")
         }
         let intermediate = try checkpoint.shape(of: "model.layers.0.mlp.gate_proj.weight").first ?? 0
+        guard vocabulary > 0, hidden > 0, intermediate > 0 else {
+            throw CheckpointError.inconsistentShapes(reason: "vocabulary \(vocabulary), hidden \(hidden) and intermediate \(intermediate) sizes must be positive")
+        }
         (vocabularySize, hiddenSize, self.heads, self.headDim, self.kvHeads) = (vocabulary, hidden, heads, headDim, kvHeads)
         intermediateSize = intermediate
         layerCount = config.numHiddenLayers
@@ -125,13 +128,25 @@ final class Qwen2Decoder {
             let nextNorm = index + 1 < layers.count ? layers[index + 1].inputNorm : finalNorm
             backend.addRMSNorm(projected, residual: hidden, weight: nextNorm, epsilon: epsilon, into: normed)
         }
-        guard !step.logitRows.isEmpty else { return Logits(rowCount: 0, vocabularySize: vocabularySize, values: []) }
-        let rows = try backend.upload(step.logitRows.map { Int32($0) }, shape: [step.logitRows.count])
-        let selected = try backend.allocate([step.logitRows.count, hiddenSize], f)
-        backend.gatherRows(normed, indices: rows, into: selected)
-        let logits = try backend.allocate([step.logitRows.count, vocabularySize], .f32)
-        backend.linear(selected, weight: lmHead, bias: nil, into: logits)
-        return Logits(rowCount: step.logitRows.count, vocabularySize: vocabularySize, values: try backend.download(logits))
+        return try logits(of: normed, rows: step.logitRows)
+    }
+
+    /// The LM head over the requested rows, a few rows at a time: with hundreds of sampling sequences
+    /// the logits are large (152k floats a row), so only one chunk exists beside the returned array.
+    private func logits(of normed: Tensor, rows: [Int]) throws -> Logits {
+        let chunkRows = max(1, (1 << 22) / vocabularySize)
+        var values: [Float] = []
+        values.reserveCapacity(rows.count * vocabularySize)
+        for start in stride(from: 0, to: rows.count, by: chunkRows) {
+            let part = rows[start ..< min(rows.count, start + chunkRows)]
+            let indices = try backend.upload(part.map { Int32($0) }, shape: [part.count])
+            let selected = try backend.allocate([part.count, hiddenSize], backend.activationType)
+            backend.gatherRows(normed, indices: indices, into: selected)
+            let chunk = try backend.allocate([part.count, vocabularySize], .f32)
+            backend.linear(selected, weight: lmHead, bias: nil, into: chunk)
+            values += try backend.download(chunk)
+        }
+        return Logits(rowCount: rows.count, vocabularySize: vocabularySize, values: values)
     }
 
     private func attentionBatch(_ step: ForwardStep, blockSize: Int) throws -> PagedAttentionBatch {

@@ -26,7 +26,7 @@ struct DecodeCommand: ParsableCommand {
         let prefill = try clock.measure { logits = try runner.prefill() }
         var times: [Double] = []
         for step in 0 ..< steps + 4 {
-            let token = TokenSampler.argmax(logits)
+            let token = Greedy.token(logits)
             let elapsed = try clock.measure { logits = try runner.decode(token) }
             if step >= 4 { times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3) }
         }
