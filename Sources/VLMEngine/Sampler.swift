@@ -89,7 +89,8 @@ enum Sampler {
         let logSum = Double(maxLogit) + log(sum)
         func logprob(_ id: Int) -> Float { Float(Double(row[id]) - logSum) }
         var best: [Int] = []
-        for id in row.indices where best.count < top || row[id] > row[best[best.count - 1]] {
+        // top == 0 (`logprobs: true` without `top_logprobs`): the chosen token's logprob only.
+        for id in row.indices where top > 0 && (best.count < top || row[id] > row[best[best.count - 1]]) {
             let slot = best.firstIndex { row[id] > row[$0] } ?? best.count
             best.insert(id, at: slot)
             if best.count > top { best.removeLast() }

@@ -172,3 +172,18 @@ import Darwin
         #expect(run(5) != run(6))
     }
 }
+
+@Suite struct SamplerLogprobTests {
+    @Test func zeroTopLogprobsGivesTheChosenTokenOnly() {
+        // `logprobs: true` without `top_logprobs` asks for top 0; this once indexed an empty list.
+        let logprob = Sampler.rawLogprobs([0, 1, 2, 3][...], tokenId: 2, top: 0)
+        #expect(logprob.tokenId == 2)
+        #expect(logprob.top.isEmpty)
+        #expect(abs(Double(logprob.logprob) - (2 - log(exp(0.0) + exp(1.0) + exp(2.0) + exp(3.0)))) < 1e-6)
+    }
+
+    @Test func topLogprobsAreBestFirst() {
+        let logprob = Sampler.rawLogprobs([0, 3, 1, 2][...], tokenId: 0, top: 2)
+        #expect(logprob.top.map(\.tokenId) == [1, 3])
+    }
+}
