@@ -57,14 +57,15 @@ let package = Package(
         // Media: image/video decoding through Debian's C libraries, Pillow-exact resize, the Qwen2-VL
         // image/video processor (notes/media.md).
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
-        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(
             name: "CFFmpeg", pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
         ),
-        .target(name: "CMediaShim", dependencies: ["CJPEG", "CPNG"]),
+        // libjpeg's error handling, and PNG's inflate + unfiltering (ours: libpng over zlib was two
+        // thirds of a 1080p PNG's preprocessing time, see notes/media.md).
+        .target(name: "CMediaShim", dependencies: ["CJPEG"]),
         .target(
             name: "VLMMedia",
             dependencies: [

@@ -1,82 +1,165 @@
 import CMediaShim
 
-/// PNG through libpng, converted the way Pillow opens each colour type (PngImagePlugin `_MODES`)
-/// and then converts to RGB: 16-bit RGB(A) keeps the high byte, 16-bit gray (mode I;16) clips at
-/// 255, 16-bit gray+alpha opens as RGBA, palette and tRNS transparency are ignored, RGBA is
+/// PNG: chunks read by `PNGChunks`, image data inflated and unfiltered by CMediaShim
+/// (vlm_inflate.h), each row converted the way Pillow opens the colour type (PngImagePlugin
+/// `_MODES`) and then converts it to RGB: 16-bit RGB(A) keeps the high byte, 16-bit gray (mode I;16)
+/// clips at 255, 16-bit gray+alpha opens as RGBA, palette and tRNS transparency are ignored, RGBA is
 /// composited onto white. Gamma, sRGB and ICC chunks are ignored, as Pillow ignores them.
+///
+/// Non-interlaced rows are unfiltered and handed on while the rest is still being inflated, so the
+/// image pipeline resizes the top of the image while the bottom is decoded.
 struct PNGDecoder: FormatDecoder {
     let header: ImageHeader
-    private let data: UnsafeRawBufferPointer
-    private let info: vlm_png_info
+    private let chunks: PNGChunks
 
     init(_ data: UnsafeRawBufferPointer) throws {
-        try Self.checkHeaderChunks(data)
-        var info = vlm_png_info()
-        var message = ShimMessage()
-        let status = message.bytes.withUnsafeMutableBufferPointer { text in
-            vlm_png_read_info(
-                data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, &info, text.baseAddress, text.count)
-        }
-        guard status == 0 else { throw MediaError.corrupt(format: .png, detail: message.text) }
-        self.data = data
-        self.info = info
-        header = ImageHeader(format: .png, width: Int(info.width), height: Int(info.height))
+        chunks = try PNGChunks(data)
+        header = ImageHeader(format: .png, width: chunks.width, height: chunks.height)
     }
 
     func decode(into out: UnsafeMutablePointer<UInt8>, rowDone: (Int) -> Void) throws {
-        let width = header.width
-        let height = header.height
-        let rowBytes = info.row_bytes
-        // Interlaced images are assembled over 7 passes, so they need every raw row at once.
-        let rawRows = info.interlaced != 0 ? height : 1
-        var raw = [UInt8](repeating: 0, count: rawRows * rowBytes)
-        var palette = withUnsafeBytes(of: info.palette) { PillowColor.fullPalette($0, count: Int(info.palette_size)) }
-        var message = ShimMessage()
-        let status: Int32 = raw.withUnsafeMutableBufferPointer { rawBuffer in
-            palette.withUnsafeMutableBufferPointer { paletteBuffer in
-                guard let rawBase = rawBuffer.baseAddress, let table = paletteBuffer.baseAddress else { return -1 }
-                let rows = (0..<height).map { y in Optional(rawBase + (rawRows == 1 ? 0 : y * rowBytes)) }
-                return RowCallback.bridge({ y in
-                    convert(rawBase + (rawRows == 1 ? 0 : y * rowBytes), palette: table, into: out + 3 * width * y)
-                    rowDone(y)
-                }) { callback, context in
-                    message.bytes.withUnsafeMutableBufferPointer { text in
-                        rows.withUnsafeBufferPointer { rowPointers in
-                            vlm_png_decode(
-                                data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count,
-                                rowPointers.baseAddress, callback, context, text.baseAddress, text.count)
-                        }
+        var palette = chunks.palette.withUnsafeBytes { PillowColor.fullPalette($0, count: chunks.palette.count / 3) }
+        try palette.withUnsafeMutableBufferPointer { table in
+            guard let table = table.baseAddress else { return }
+            if chunks.interlaced {
+                try decodeInterlaced(into: out, palette: table, rowDone: rowDone)
+            } else {
+                try decodeSequential(into: out, palette: table, rowDone: rowDone)
+            }
+        }
+    }
+
+    /// Bytes of one filtered row of `width` pixels (without its filter-type byte).
+    private func packedRowBytes(width: Int) -> Int { (width * chunks.channels * chunks.bitDepth + 7) / 8 }
+
+    /// Bytes per complete pixel, the distance filters look back (at least 1).
+    private var filterStride: Int { max(1, chunks.channels * chunks.bitDepth / 8) }
+
+    /// Bytes per pixel once unpacked: one per sample, two for 16-bit samples.
+    private var pixelBytes: Int { chunks.channels * (chunks.bitDepth == 16 ? 2 : 1) }
+
+    /// Rows are unfiltered as soon as they are inflated. 8-bit RGB is unfiltered straight into `out`.
+    private func decodeSequential(
+        into out: UnsafeMutablePointer<UInt8>, palette: UnsafePointer<UInt8>, rowDone: (Int) -> Void
+    ) throws {
+        let width = header.width, height = header.height
+        let packed = packedRowBytes(width: width)
+        let stride = 1 + packed
+        let direct = chunks.colorType == 2 && chunks.bitDepth == 8
+        let rows = RowBuffers(packedBytes: packed, unpackedBytes: width * pixelBytes)
+        var nextRow = 0
+        try DecodeBufferPool.inflated.with(count: stride * height) { inflated in
+            try inflate(into: inflated, count: stride * height, step: 1 << 16) { produced in
+                while nextRow < height && (nextRow + 1) * stride <= produced {
+                    let y = nextRow
+                    let source = inflated + y * stride
+                    let target = direct ? out + 3 * width * y : rows.current
+                    let previous = y == 0 ? rows.zeros : (direct ? out + 3 * width * (y - 1) : rows.previous)
+                    try unfilter(source, into: target, previous: previous, count: packed, row: y)
+                    if !direct {
+                        convert(unpack(rows.current, into: rows.unpacked, width: width), palette: palette, into: out + 3 * width * y)
+                        rows.swap()
                     }
+                    rowDone(y)
+                    nextRow += 1
                 }
             }
         }
-        guard status == 0 else { throw MediaError.corrupt(format: .png, detail: message.text) }
-    }
-
-    /// Pillow verifies the CRC of every chunk before the first IDAT (and none of the IDAT chunks);
-    /// libpng is told to skip CRCs, so the header chunks are checked here.
-    static func checkHeaderChunks(_ data: UnsafeRawBufferPointer) throws {
-        var offset = 8
-        while offset + 12 <= data.count {
-            let length = Int(data[offset]) << 24 | Int(data[offset + 1]) << 16 | Int(data[offset + 2]) << 8 | Int(data[offset + 3])
-            let kind = UnsafeRawBufferPointer(rebasing: data[offset + 4..<offset + 8])
-            if kind.elementsEqual("IDAT".utf8) { return }
-            let end = offset + 8 + length
-            guard length >= 0, end + 4 <= data.count else { return }  // libpng reports the truncation
-            let stored = UInt32(data[end]) << 24 | UInt32(data[end + 1]) << 16 | UInt32(data[end + 2]) << 8 | UInt32(data[end + 3])
-            guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: data[offset + 4..<end])) == stored else {
-                throw MediaError.corrupt(
-                    format: .png, detail: "bad checksum in the \(String(decoding: kind, as: UTF8.self)) chunk")
-            }
-            offset = end + 4
+        guard nextRow == height else {
+            throw PNGChunks.corrupt("IDAT: the image data ends at row \(nextRow) of \(height)")
         }
     }
 
-    /// One decoded row (as the shim returns it) → RGB.
+    /// Adam7: seven passes of sub-images, inflated as one stream, then scattered into place.
+    private func decodeInterlaced(
+        into out: UnsafeMutablePointer<UInt8>, palette: UnsafePointer<UInt8>, rowDone: (Int) -> Void
+    ) throws {
+        let width = header.width, height = header.height
+        let passes = Self.adam7.map { pass in
+            (pass, width: (width - pass.x + pass.dx - 1) / pass.dx, height: (height - pass.y + pass.dy - 1) / pass.dy)
+        }.filter { $0.width > 0 && $0.height > 0 }
+        let total = passes.reduce(0) { $0 + $1.height * (1 + packedRowBytes(width: $1.width)) }
+        let rowBytes = width * pixelBytes
+        let image = UnsafeMutablePointer<UInt8>.allocate(capacity: height * rowBytes)
+        defer { image.deallocate() }
+        try DecodeBufferPool.inflated.with(count: total) { inflated in
+            var produced = 0
+            try inflate(into: inflated, count: total, step: total) { produced = $0 }
+            guard produced == total else { throw PNGChunks.corrupt("IDAT: the image data ends before the last pass") }
+            var source = inflated
+            let rows = RowBuffers(packedBytes: packedRowBytes(width: width), unpackedBytes: rowBytes)
+            for (pass, passWidth, passHeight) in passes {
+                let packed = packedRowBytes(width: passWidth)
+                for j in 0..<passHeight {
+                    try unfilter(source, into: rows.current, previous: j == 0 ? rows.zeros : rows.previous, count: packed, row: j)
+                    let pixels = unpack(rows.current, into: rows.unpacked, width: passWidth)
+                    let row = image + (pass.y + j * pass.dy) * rowBytes
+                    for i in 0..<passWidth {
+                        (row + (pass.x + i * pass.dx) * pixelBytes).update(from: pixels + i * pixelBytes, count: pixelBytes)
+                    }
+                    rows.swap()
+                    source += 1 + packed
+                }
+            }
+        }
+        for y in 0..<height {
+            convert(image + y * rowBytes, palette: palette, into: out + 3 * width * y)
+            rowDone(y)
+        }
+    }
+
+    private static let adam7: [(x: Int, y: Int, dx: Int, dy: Int)] = [
+        (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2),
+    ]
+
+    /// Inflates the image data into `buffer`, calling `progress` with the count of leading bytes that
+    /// are final. Bytes decoded before a truncation are handed on too, as Pillow keeps the rows it
+    /// got; the file is refused only if they are not all of `count`.
+    private func inflate(
+        into buffer: UnsafeMutablePointer<UInt8>, count: Int, step: Int, progress: (Int) throws -> Void
+    ) throws {
+        let (outcome, produced) = try Inflate.run(chunks.imageData, into: buffer, count: count, step: step, progress: progress)
+        switch outcome {
+        case .corrupt(let message):
+            throw PNGChunks.corrupt("IDAT: \(message)")
+        case .truncated:
+            try progress(produced)
+            if produced < count { throw PNGChunks.truncated }
+        case .done, .outputFull:
+            break
+        }
+    }
+
+    private func unfilter(
+        _ source: UnsafeMutablePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>, previous: UnsafeMutablePointer<UInt8>,
+        count: Int, row: Int
+    ) throws {
+        guard vlm_png_unfilter(Int32(source[0]), source + 1, target, previous, count, Int32(filterStride)) == 0 else {
+            throw PNGChunks.corrupt("unknown filter type \(source[0]) in row \(row)")
+        }
+    }
+
+    /// Sub-byte samples → one byte each (gray scaled to 8 bits as Pillow's L modes are, palette
+    /// indices as they are); other depths are returned as they are.
+    private func unpack(_ packed: UnsafeMutablePointer<UInt8>, into unpacked: UnsafeMutablePointer<UInt8>, width: Int)
+        -> UnsafeMutablePointer<UInt8>
+    {
+        let depth = chunks.bitDepth
+        guard depth < 8 else { return packed }
+        let perByte = 8 / depth, mask = (1 << depth) - 1
+        let scale = chunks.colorType == 0 ? 255 / mask : 1
+        for x in 0..<width {
+            let shift = 8 - depth * (x % perByte + 1)
+            unpacked[x] = UInt8(truncatingIfNeeded: ((Int(packed[x / perByte]) >> shift) & mask) * scale)
+        }
+        return unpacked
+    }
+
+    /// One unpacked row → RGB.
     private func convert(_ row: UnsafePointer<UInt8>, palette: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) {
         let width = header.width
-        let wide = info.bit_depth == 16
-        switch (info.color_type, wide) {
+        let wide = chunks.bitDepth == 16
+        switch (chunks.colorType, wide) {
         case (0, false):  // L
             PillowColor.grayToRGB(row, count: width, stride: 1, into: out)
         case (0, true):  // I;16 → RGB clips: values above 255 become 255
@@ -112,5 +195,31 @@ struct PNGDecoder: FormatDecoder {
                 out[3 * x + 2] = PillowColor.onWhite(row[8 * x + 4], alpha: alpha)
             }
         }
+    }
+}
+
+/// The current and previous unfiltered rows (swapped after each row), a row of zeros for the
+/// first row, and room for an unpacked row.
+private final class RowBuffers {
+    private(set) var current: UnsafeMutablePointer<UInt8>
+    private(set) var previous: UnsafeMutablePointer<UInt8>
+    let zeros: UnsafeMutablePointer<UInt8>
+    let unpacked: UnsafeMutablePointer<UInt8>
+
+    init(packedBytes: Int, unpackedBytes: Int) {
+        current = .allocate(capacity: max(packedBytes, 1))
+        previous = .allocate(capacity: max(packedBytes, 1))
+        zeros = .allocate(capacity: max(packedBytes, 1))
+        zeros.initialize(repeating: 0, count: max(packedBytes, 1))
+        unpacked = .allocate(capacity: max(unpackedBytes, 1))
+    }
+
+    func swap() { Swift.swap(&current, &previous) }
+
+    deinit {
+        current.deallocate()
+        previous.deallocate()
+        zeros.deallocate()
+        unpacked.deallocate()
     }
 }

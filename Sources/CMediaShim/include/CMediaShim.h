@@ -1,11 +1,13 @@
-// setjmp-based error handling around libjpeg and libpng: both report fatal errors by calling a
-// function that must not return, which Swift cannot provide. Each entry point returns 0 on success
-// and -1 on failure with a message copied into `message`.
+// setjmp-based error handling around libjpeg, which reports fatal errors by calling a function that
+// must not return, which Swift cannot provide. Each entry point returns 0 on success and -1 on
+// failure with a message copied into `message`. Also: the PNG image data decoder (vlm_inflate.h).
 #ifndef CMEDIASHIM_H
 #define CMEDIASHIM_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "vlm_inflate.h"
 
 /// Called after output row `y` has been written (rows arrive in order, top to bottom).
 typedef void (*vlm_row_done)(void *context, int y);
@@ -25,27 +27,5 @@ int vlm_jpeg_read_info(const uint8_t *data, size_t size, vlm_jpeg_info *info, ch
 /// A truncated stream or more than `max_scans` progressive scans is an error.
 int vlm_jpeg_decode(const uint8_t *data, size_t size, uint8_t *const *rows, int max_scans,
                     vlm_row_done row_done, void *context, char *message, size_t message_size);
-
-typedef struct {
-    uint32_t width;
-    uint32_t height;
-    int bit_depth;
-    int color_type;
-    int interlaced;
-    /// Bytes per decoded row: samples of 1 or 2 bytes, sub-byte depths unpacked to one byte each.
-    size_t row_bytes;
-    int palette_size;
-    uint8_t palette[256 * 3];
-} vlm_png_info;
-
-int vlm_png_read_info(const uint8_t *data, size_t size, vlm_png_info *info, char *message,
-                      size_t message_size);
-
-/// Decodes into `rows`. Gray below 8 bits is scaled to 8 bits (×255, ×85, ×17), palette indices
-/// below 8 bits are unpacked, 16-bit samples stay big-endian. Interlaced images need one distinct
-/// buffer per row; for others the same buffer may be passed for every row and reused in
-/// `row_done`.
-int vlm_png_decode(const uint8_t *data, size_t size, uint8_t *const *rows, vlm_row_done row_done,
-                   void *context, char *message, size_t message_size);
 
 #endif
