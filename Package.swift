@@ -8,8 +8,10 @@ import PackageDescription
     let mediaSwiftSettings: [SwiftSetting] = [
         .unsafeFlags(["-target-cpu", "haswell"]), .unsafeFlags(["-O"], .when(configuration: .debug)),
     ]
+    let mediaCSettings: [CSetting] = [.unsafeFlags(["-march=haswell", "-O2"])]
 #else
     let mediaSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    let mediaCSettings: [CSetting] = [.unsafeFlags(["-O2"])]
 #endif
 
 let package = Package(
@@ -65,7 +67,7 @@ let package = Package(
         ),
         // libjpeg's error handling, and PNG's inflate + unfiltering (ours: libpng over zlib was two
         // thirds of a 1080p PNG's preprocessing time, see notes/media.md).
-        .target(name: "CMediaShim", dependencies: ["CJPEG"]),
+        .target(name: "CMediaShim", dependencies: ["CJPEG"], cSettings: mediaCSettings),
         .target(
             name: "VLMMedia",
             dependencies: [

@@ -15,15 +15,17 @@
 
 // A table entry: bits 0-3 code length, 4-7 flags, 8-15 extra bits to read (or, for a subtable
 // link, the subtable's index bits), 16-31 the value (literal, length or distance base, or the
-// subtable's offset).
+// subtable's offset). A literal entry may hold two literals whose codes together fit the main
+// table's index (E_PAIR, bit 8): bits 16-23 the first, 24-31 the second, the length both codes'.
 enum {
     E_LITERAL = 0x10,
     E_END = 0x20,
     E_SUBTABLE = 0x40,
     E_INVALID = 0x80,
+    E_PAIR = 0x100,
 };
 
-enum { LITLEN_ROOT = 10, DIST_ROOT = 8, CODELEN_ROOT = 7 };
+enum { LITLEN_ROOT = 12, DIST_ROOT = 8, CODELEN_ROOT = 7 };
 // Main table plus at most one subtable per long code (of at most 2^(15 - root) entries).
 enum { LITLEN_TABLE_SIZE = (1 << LITLEN_ROOT) + 288 * (1 << (15 - LITLEN_ROOT)) };
 enum { DIST_TABLE_SIZE = (1 << DIST_ROOT) + 32 * (1 << (15 - DIST_ROOT)) };
@@ -237,6 +239,22 @@ static int build_table(uint32_t *table, unsigned root, const uint8_t *lens, unsi
     return 0;
 }
 
+// Turns main-table literal entries into pairs where the next code is a literal that also fits.
+// Indices go down so `table[i >> length]` (smaller) still holds its single-literal entry.
+static void pair_literals(uint32_t *table, unsigned root) {
+    for (unsigned i = (1u << root); i-- > 0;) {
+        uint32_t first = table[i];
+        if (!(first & E_LITERAL)) {
+            continue;
+        }
+        unsigned length = first & 15;
+        uint32_t second = table[i >> length];
+        if ((second & E_LITERAL) && length + (second & 15) <= root) {
+            table[i] = (first & 0xff0000) | (second & 0xff0000) << 8 | E_PAIR | E_LITERAL | (length + (second & 15));
+        }
+    }
+}
+
 static uint32_t litlen_entries[288];
 static uint32_t dist_entries[32];
 static uint32_t codelen_entries[19];
@@ -286,6 +304,7 @@ static void fixed_tables(inflater *s) {
     memset(lens + 280, 8, 8);
     memset(lens + 288, 5, 32);
     build_table(s->litlen, LITLEN_ROOT, lens, 288, litlen_entries, LENS);
+    pair_literals(s->litlen, LITLEN_ROOT);
     build_table(s->dist, DIST_ROOT, lens + 288, 32, dist_entries, DISTS);
 }
 
@@ -350,6 +369,7 @@ static vlm_inflate_status dynamic_tables(inflater *s) {
     if (build_table(s->litlen, LITLEN_ROOT, lens, nlen, litlen_entries, LENS) != 0) {
         FAIL(s, "invalid literal/lengths set");
     }
+    pair_literals(s->litlen, LITLEN_ROOT);
     if (build_table(s->dist, DIST_ROOT, lens + nlen, ndist, dist_entries, DISTS) != 0) {
         FAIL(s, "invalid distances set");
     }
@@ -399,16 +419,27 @@ static vlm_inflate_status huffman_block(inflater *s) {
         uint32_t entry = lookup(litlen, LITLEN_ROOT, bits);
         CONSUME(entry & 15);
         if (entry & E_LITERAL) {
-            if (pos == out_size) {
-                s->pos = pos;
-                RETURN(s, VLM_INFLATE_OUTPUT_FULL);
+            if (out_size - pos >= 4) {
+                // Both bytes are stored; the second is overwritten later when the entry is single.
+                out[pos] = (uint8_t)(entry >> 16);
+                out[pos + 1] = (uint8_t)(entry >> 24);
+                pos += 1 + ((entry >> 8) & 1);
+                // One more entry without a refill when it is literal (at least 44 bits are left).
+                entry = lookup(litlen, LITLEN_ROOT, bits);
+                if (entry & E_LITERAL) {
+                    CONSUME(entry & 15);
+                    out[pos] = (uint8_t)(entry >> 16);
+                    out[pos + 1] = (uint8_t)(entry >> 24);
+                    pos += 1 + ((entry >> 8) & 1);
+                }
+                continue;
             }
-            out[pos++] = (uint8_t)(entry >> 16);
-            // A second literal without a refill when one follows (at least 41 bits are left).
-            entry = lookup(litlen, LITLEN_ROOT, bits);
-            if ((entry & E_LITERAL) && pos < out_size) {
-                CONSUME(entry & 15);
-                out[pos++] = (uint8_t)(entry >> 16);
+            for (unsigned n = 1 + ((entry >> 8) & 1), i = 0; i < n; i++) {
+                if (pos == out_size) {
+                    s->pos = pos;
+                    RETURN(s, VLM_INFLATE_OUTPUT_FULL);
+                }
+                out[pos++] = (uint8_t)(entry >> (16 + 8 * i));
             }
             continue;
         }
