@@ -1,5 +1,6 @@
-// zlib stream decoder (RFC 1950 wrapper, RFC 1951 deflate) writing into one caller buffer that
-// holds the whole output, so back-references read the output directly. Huffman codes are decoded
+// zlib stream decoder (RFC 1950 wrapper, RFC 1951 deflate). Output goes into a window buffer that
+// back-references read directly; as it fills, new bytes go to the caller's sink and the last 32 KB
+// slide to the front, so memory stays bounded whatever the output size. Huffman codes are decoded
 // with a table indexed by the next `root` bits of a 64-bit bit buffer; longer codes go through a
 // second-level table. Validity rules and error texts follow zlib's inflate.
 #include "vlm_inflate.h"
@@ -30,6 +31,13 @@ enum { LITLEN_ROOT = 12, DIST_ROOT = 8, CODELEN_ROOT = 7 };
 enum { LITLEN_TABLE_SIZE = (1 << LITLEN_ROOT) + 288 * (1 << (15 - LITLEN_ROOT)) };
 enum { DIST_TABLE_SIZE = (1 << DIST_ROOT) + 32 * (1 << (15 - DIST_ROOT)) };
 
+enum {
+    HISTORY = 32768,  // the farthest a deflate distance reaches
+    SYMBOL_ROOM = 258 + 8,  // the longest match plus the slack of 8-byte copies
+    SINK_STEP = 65536,  // new output is handed on about this often
+    WINDOW_CAPACITY = HISTORY + 4 * SINK_STEP,
+};
+
 typedef enum { CODES, LENS, DISTS } code_kind;
 
 static const uint16_t length_base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
@@ -55,15 +63,19 @@ typedef struct {
     /// stream was truncated.
     size_t overrun;
 
+    /// The output window: history (up to 32 KB), then new bytes; `pos` is the next write.
     uint8_t *out;
-    size_t out_size;
+    size_t capacity;
     size_t pos;
-
+    /// Output bytes that slid out before out[0], and the most the caller wants in total.
+    size_t base;
+    size_t limit;
+    /// out[0..<flushed] has been checksummed and handed on; `service` runs when pos reaches
+    /// `check_at`, which stays at least SYMBOL_ROOM below `capacity` while more output is wanted.
+    size_t flushed;
+    size_t check_at;
     uint32_t adler;
-    size_t checked;
-    size_t report_at;
-    size_t step;
-    vlm_inflate_progress progress;
+    vlm_inflate_sink sink;
     void *context;
 
     const char *error;
@@ -285,13 +297,35 @@ static uint32_t lookup(const uint32_t *table, unsigned root, uint64_t bits) {
     return entry;
 }
 
-// Checksums the new output and hands it to the caller; VLM_INFLATE_STOPPED if the caller says so.
-static vlm_inflate_status report(inflater *s) {
-    s->adler = vlm_adler32(s->adler, s->out + s->checked, s->pos - s->checked);
-    s->checked = s->pos;
-    s->report_at = s->pos + s->step;
-    if (s->progress && s->progress(s->context, s->pos) != 0) {
-        return VLM_INFLATE_STOPPED;
+// Where writing must stop: the window's end, or the caller's limit if that comes first.
+static size_t write_end(const inflater *s) {
+    size_t wanted = s->limit - s->base;
+    return wanted < s->capacity ? wanted : s->capacity;
+}
+
+// Checksums new output and hands it to the sink; slides the window when it is nearly full and more
+// output is wanted; sets the next check point. Nothing is handed on once bits past the end of the
+// input were read: the last bytes written may come from them.
+static vlm_inflate_status service(inflater *s) {
+    if (consumed_overrun(s)) {
+        return VLM_INFLATE_TRUNCATED;
+    }
+    if (s->pos > s->flushed) {
+        s->adler = vlm_adler32(s->adler, s->out + s->flushed, s->pos - s->flushed);
+        if (s->sink(s->context, s->out + s->flushed, s->pos - s->flushed) != 0) {
+            return VLM_INFLATE_STOPPED;
+        }
+        s->flushed = s->pos;
+    }
+    if (s->limit - s->base > s->capacity && s->pos + SYMBOL_ROOM > s->capacity) {
+        size_t keep = s->pos < HISTORY ? s->pos : HISTORY;
+        memmove(s->out, s->out + s->pos - keep, keep);
+        s->base += s->pos - keep;
+        s->pos = s->flushed = keep;
+    }
+    s->check_at = s->pos + SINK_STEP;
+    if (s->limit - s->base > s->capacity && s->check_at > s->capacity - SYMBOL_ROOM) {
+        s->check_at = s->capacity - SYMBOL_ROOM;
     }
     return VLM_INFLATE_DONE;
 }
@@ -402,24 +436,29 @@ static inline void copy_match(uint8_t *out, size_t pos, size_t length, size_t di
 static vlm_inflate_status huffman_block(inflater *s) {
     LOAD_STATE(s);
     uint8_t *const out = s->out;
-    const size_t out_size = s->out_size;
+    const size_t capacity = s->capacity;
     const uint32_t *const litlen = s->litlen;
     const uint32_t *const dist = s->dist;
     size_t pos = s->pos;
-    size_t report_at = s->report_at;
+    size_t check_at = s->check_at;
+    size_t end = write_end(s);
     for (;;) {
-        if (pos >= report_at) {
+        if (pos >= check_at) {
             s->pos = pos;
-            if (report(s) != VLM_INFLATE_DONE) {
-                RETURN(s, VLM_INFLATE_STOPPED);
+            SAVE_STATE(s);
+            vlm_inflate_status status = service(s);
+            if (status != VLM_INFLATE_DONE) {
+                return status;
             }
-            report_at = s->report_at;
+            pos = s->pos;
+            check_at = s->check_at;
+            end = write_end(s);
         }
         REFILL(s);
         uint32_t entry = lookup(litlen, LITLEN_ROOT, bits);
         CONSUME(entry & 15);
         if (entry & E_LITERAL) {
-            if (out_size - pos >= 4) {
+            if (end - pos >= 4) {
                 // Both bytes are stored; the second is overwritten later when the entry is single.
                 out[pos] = (uint8_t)(entry >> 16);
                 out[pos + 1] = (uint8_t)(entry >> 24);
@@ -434,8 +473,9 @@ static vlm_inflate_status huffman_block(inflater *s) {
                 }
                 continue;
             }
+            // Near the caller's limit (elsewhere `service` keeps SYMBOL_ROOM free).
             for (unsigned n = 1 + ((entry >> 8) & 1), i = 0; i < n; i++) {
-                if (pos == out_size) {
+                if (pos == end) {
                     s->pos = pos;
                     RETURN(s, VLM_INFLATE_OUTPUT_FULL);
                 }
@@ -445,8 +485,7 @@ static vlm_inflate_status huffman_block(inflater *s) {
         }
         s->pos = pos;
         if (entry & E_END) {
-            SAVE_STATE(s);
-            return consumed_overrun(s) ? VLM_INFLATE_TRUNCATED : VLM_INFLATE_DONE;
+            RETURN(s, VLM_INFLATE_DONE);
         }
         if (entry & E_INVALID) {
             FAIL(s, "invalid literal/length code");
@@ -462,16 +501,16 @@ static vlm_inflate_status huffman_block(inflater *s) {
         extra = (entry >> 8) & 0xff;
         size_t distance = (entry >> 16) + PEEK(extra);
         CONSUME(extra);
+        // The window holds all output so far, or at least the last 32 KB of it.
         if (distance > pos) {
             FAIL(s, "invalid distance too far back");
         }
-        if (length > out_size - pos) {
-            copy_match(out, pos, out_size - pos, distance, out_size);
-            s->pos = out_size;
-            SAVE_STATE(s);
-            return consumed_overrun(s) ? VLM_INFLATE_TRUNCATED : VLM_INFLATE_OUTPUT_FULL;
+        if (length > end - pos) {
+            copy_match(out, pos, end - pos, distance, capacity);
+            s->pos = end;
+            RETURN(s, VLM_INFLATE_OUTPUT_FULL);
         }
-        copy_match(out, pos, length, distance, out_size);
+        copy_match(out, pos, length, distance, capacity);
         pos += length;
     }
 }
@@ -500,42 +539,46 @@ static vlm_inflate_status stored_block(inflater *s) {
         return fail(s, "invalid stored block lengths");
     }
     // Whole bytes still in the bit buffer come first, then the input itself.
-    while (length > 0 && bit_count >= 8) {
-        if (s->pos == s->out_size) {
+    while (length > 0) {
+        if (s->pos >= s->check_at) {
+            SAVE_STATE(s);
+            vlm_inflate_status status = service(s);
+            if (status != VLM_INFLATE_DONE) {
+                return status;
+            }
+        }
+        size_t room = write_end(s) - s->pos;
+        if (room == 0) {
             RETURN(s, VLM_INFLATE_OUTPUT_FULL);
         }
-        s->out[s->pos++] = (uint8_t)PEEK(8);
-        CONSUME(8);
-        length--;
-        SAVE_STATE(s);
-        if (consumed_overrun(s)) {
-            return VLM_INFLATE_TRUNCATED;
+        if (bit_count >= 8) {
+            s->out[s->pos++] = (uint8_t)PEEK(8);
+            CONSUME(8);
+            length--;
+            continue;
         }
-    }
-    if (length > 0) {
         bits = 0;  // empty and byte-aligned; drop what a wide load read ahead
-    }
-    SAVE_STATE(s);
-    while (length > 0) {
+        SAVE_STATE(s);
         next_segment_if_empty(s);
+        in = s->in;
+        in_end = s->in_end;
         size_t chunk = length;
-        if ((size_t)(s->in_end - s->in) < chunk) {
-            chunk = (size_t)(s->in_end - s->in);
+        if (chunk > room) {
+            chunk = room;
+        }
+        if ((size_t)(in_end - in) < chunk) {
+            chunk = (size_t)(in_end - in);
         }
         if (chunk == 0) {
             return VLM_INFLATE_TRUNCATED;
         }
-        if (s->out_size - s->pos < chunk) {
-            memcpy(s->out + s->pos, s->in, s->out_size - s->pos);
-            s->pos = s->out_size;
-            return VLM_INFLATE_OUTPUT_FULL;
-        }
-        memcpy(s->out + s->pos, s->in, chunk);
+        memcpy(s->out + s->pos, in, chunk);
         s->pos += chunk;
-        s->in += chunk;
+        in += chunk;
         length -= (unsigned)chunk;
     }
-    return s->pos >= s->report_at ? report(s) : VLM_INFLATE_DONE;
+    SAVE_STATE(s);
+    return consumed_overrun(s) ? VLM_INFLATE_TRUNCATED : VLM_INFLATE_DONE;
 }
 
 static vlm_inflate_status zlib_header(inflater *s) {
@@ -576,12 +619,12 @@ static vlm_inflate_status zlib_trailer(inflater *s) {
     if (consumed_overrun(s)) {
         return VLM_INFLATE_TRUNCATED;
     }
-    s->adler = vlm_adler32(s->adler, s->out + s->checked, s->pos - s->checked);
-    s->checked = s->pos;
-    if (stored != s->adler) {
-        return fail(s, "incorrect data check");
+    // The last bytes are handed on before the check, as zlib returns them before its error.
+    vlm_inflate_status status = service(s);
+    if (status != VLM_INFLATE_DONE) {
+        return status;
     }
-    return s->progress && s->progress(s->context, s->pos) != 0 ? VLM_INFLATE_STOPPED : VLM_INFLATE_DONE;
+    return stored == s->adler ? VLM_INFLATE_DONE : fail(s, "incorrect data check");
 }
 
 static vlm_inflate_status block_header(inflater *s, unsigned *final, unsigned *type) {
@@ -622,8 +665,9 @@ static vlm_inflate_status run(inflater *s) {
         default:
             status = fail(s, "invalid block type");
         }
-        if (status == VLM_INFLATE_OUTPUT_FULL && report(s) != VLM_INFLATE_DONE) {
-            return VLM_INFLATE_STOPPED;
+        if (status == VLM_INFLATE_OUTPUT_FULL) {
+            vlm_inflate_status flushed = service(s);
+            return flushed == VLM_INFLATE_DONE ? VLM_INFLATE_OUTPUT_FULL : flushed;
         }
         if (status != VLM_INFLATE_DONE) {
             return status;
@@ -632,15 +676,18 @@ static vlm_inflate_status run(inflater *s) {
     return zlib_trailer(s);
 }
 
-vlm_inflate_status vlm_zlib_inflate(const vlm_segment *segments, size_t segment_count, uint8_t *out,
-                                    size_t out_size, size_t *produced, size_t step,
-                                    vlm_inflate_progress progress, void *context, char *message,
-                                    size_t message_size) {
+vlm_inflate_status vlm_zlib_inflate(const vlm_segment *segments, size_t segment_count, size_t limit,
+                                    vlm_inflate_sink sink, void *context, size_t *produced,
+                                    char *message, size_t message_size) {
     static pthread_once_t entries_once = PTHREAD_ONCE_INIT;
     pthread_once(&entries_once, make_entries);
     *produced = 0;
+    size_t capacity = limit < WINDOW_CAPACITY ? (limit > 0 ? limit : 1) : WINDOW_CAPACITY;
     inflater *s = malloc(sizeof(inflater));
-    if (!s) {
+    uint8_t *window = malloc(capacity);
+    if (!s || !window) {
+        free(s);
+        free(window);
         snprintf(message, message_size, "out of memory");
         return VLM_INFLATE_CORRUPT;
     }
@@ -651,20 +698,21 @@ vlm_inflate_status vlm_zlib_inflate(const vlm_segment *segments, size_t segment_
         s->in = segments[0].data;
         s->in_end = s->in + segments[0].size;
     }
-    s->out = out;
-    s->out_size = out_size;
+    s->out = window;
+    s->capacity = capacity;
+    s->limit = limit;
     s->adler = 1;
-    s->step = step > 0 ? step : 1;
-    s->report_at = s->step;
-    s->progress = progress;
+    s->sink = sink;
     s->context = context;
+    service(s);
     vlm_inflate_status status = run(s);
-    *produced = s->pos;
+    *produced = s->base + s->flushed;
     if (status == VLM_INFLATE_CORRUPT) {
         snprintf(message, message_size, "%s", s->error);
     } else if (status == VLM_INFLATE_TRUNCATED) {
         snprintf(message, message_size, "the compressed data ends early");
     }
+    free(window);
     free(s);
     return status;
 }

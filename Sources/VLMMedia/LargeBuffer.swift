@@ -21,8 +21,6 @@ enum LargeBuffer {
 /// that find it taken allocate their own; the kept buffer is at most `maxKeptBytes`.
 final class DecodeBufferPool: @unchecked Sendable {
     static let shared = DecodeBufferPool()
-    /// For compressed image data inflated before it is unfiltered (PNG).
-    static let inflated = DecodeBufferPool()
     static let maxKeptBytes = 256 << 20
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)

@@ -46,22 +46,40 @@ struct PNGDecoder: FormatDecoder {
         let packed = packedRowBytes(width: width)
         let stride = 1 + packed
         let direct = chunks.colorType == 2 && chunks.bitDepth == 8
-        let rows = RowBuffers(packedBytes: packed, unpackedBytes: width * pixelBytes)
+        let rows = RowBuffers(packedBytes: packed, unpackedBytes: width * pixelBytes, filteredBytes: stride)
         var nextRow = 0
-        try DecodeBufferPool.inflated.with(count: stride * height) { inflated in
-            try inflate(into: inflated, count: stride * height, step: 1 << 16) { produced in
-                while nextRow < height && (nextRow + 1) * stride <= produced {
-                    let y = nextRow
-                    let source = inflated + y * stride
-                    let target = direct ? out + 3 * width * y : rows.current
-                    let previous = y == 0 ? rows.zeros : (direct ? out + 3 * width * (y - 1) : rows.previous)
-                    try unfilter(source, into: target, previous: previous, count: packed, row: y)
-                    if !direct {
-                        convert(unpack(rows.current, into: rows.unpacked, width: width), palette: palette, into: out + 3 * width * y)
-                        rows.swap()
-                    }
-                    rowDone(y)
-                    nextRow += 1
+        func finishRow(_ filtered: UnsafePointer<UInt8>) throws {
+            let y = nextRow
+            let target = direct ? out + 3 * width * y : rows.current
+            let previous = y == 0 ? rows.zeros : (direct ? out + 3 * width * (y - 1) : rows.previous)
+            try unfilter(filtered, into: target, previous: previous, count: packed, row: y)
+            if !direct {
+                convert(unpack(rows.current, into: rows.unpacked, width: width), palette: palette, into: out + 3 * width * y)
+                rows.swap()
+            }
+            rowDone(y)
+            nextRow += 1
+        }
+        // Pieces end anywhere: whole rows are used in place, split ones gathered in `rows.filtered`.
+        var gathered = 0
+        try inflate(limit: stride * height) { piece in
+            guard var next = piece.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            var left = piece.count
+            while left > 0 {
+                if gathered == 0 && left >= stride {
+                    try finishRow(next)
+                    next += stride
+                    left -= stride
+                    continue
+                }
+                let take = min(stride - gathered, left)
+                (rows.filtered + gathered).update(from: next, count: take)
+                gathered += take
+                next += take
+                left -= take
+                if gathered == stride {
+                    try finishRow(rows.filtered)
+                    gathered = 0
                 }
             }
         }
@@ -79,27 +97,31 @@ struct PNGDecoder: FormatDecoder {
             (pass, width: (width - pass.x + pass.dx - 1) / pass.dx, height: (height - pass.y + pass.dy - 1) / pass.dy)
         }.filter { $0.width > 0 && $0.height > 0 }
         let total = passes.reduce(0) { $0 + $1.height * (1 + packedRowBytes(width: $1.width)) }
+        let inflated = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
+        defer { inflated.deallocate() }
+        var produced = 0
+        try inflate(limit: total) { piece in
+            guard let base = piece.baseAddress else { return }
+            UnsafeMutableRawPointer(inflated + produced).copyMemory(from: base, byteCount: piece.count)
+            produced += piece.count
+        }
+        guard produced == total else { throw PNGChunks.corrupt("IDAT: the image data ends before the last pass") }
         let rowBytes = width * pixelBytes
         let image = UnsafeMutablePointer<UInt8>.allocate(capacity: height * rowBytes)
         defer { image.deallocate() }
-        try DecodeBufferPool.inflated.with(count: total) { inflated in
-            var produced = 0
-            try inflate(into: inflated, count: total, step: total) { produced = $0 }
-            guard produced == total else { throw PNGChunks.corrupt("IDAT: the image data ends before the last pass") }
-            var source = inflated
-            let rows = RowBuffers(packedBytes: packedRowBytes(width: width), unpackedBytes: rowBytes)
-            for (pass, passWidth, passHeight) in passes {
-                let packed = packedRowBytes(width: passWidth)
-                for j in 0..<passHeight {
-                    try unfilter(source, into: rows.current, previous: j == 0 ? rows.zeros : rows.previous, count: packed, row: j)
-                    let pixels = unpack(rows.current, into: rows.unpacked, width: passWidth)
-                    let row = image + (pass.y + j * pass.dy) * rowBytes
-                    for i in 0..<passWidth {
-                        (row + (pass.x + i * pass.dx) * pixelBytes).update(from: pixels + i * pixelBytes, count: pixelBytes)
-                    }
-                    rows.swap()
-                    source += 1 + packed
+        var source = inflated
+        let rows = RowBuffers(packedBytes: packedRowBytes(width: width), unpackedBytes: rowBytes, filteredBytes: 0)
+        for (pass, passWidth, passHeight) in passes {
+            let packed = packedRowBytes(width: passWidth)
+            for j in 0..<passHeight {
+                try unfilter(source, into: rows.current, previous: j == 0 ? rows.zeros : rows.previous, count: packed, row: j)
+                let pixels = unpack(rows.current, into: rows.unpacked, width: passWidth)
+                let row = image + (pass.y + j * pass.dy) * rowBytes
+                for i in 0..<passWidth {
+                    (row + (pass.x + i * pass.dx) * pixelBytes).update(from: pixels + i * pixelBytes, count: pixelBytes)
                 }
+                rows.swap()
+                source += 1 + packed
             }
         }
         for y in 0..<height {
@@ -112,26 +134,23 @@ struct PNGDecoder: FormatDecoder {
         (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2),
     ]
 
-    /// Inflates the image data into `buffer`, calling `progress` with the count of leading bytes that
-    /// are final. Bytes decoded before a truncation are handed on too, as Pillow keeps the rows it
-    /// got; the file is refused only if they are not all of `count`.
-    private func inflate(
-        into buffer: UnsafeMutablePointer<UInt8>, count: Int, step: Int, progress: (Int) throws -> Void
-    ) throws {
-        let (outcome, produced) = try Inflate.run(chunks.imageData, into: buffer, count: count, step: step, progress: progress)
+    /// Inflates at most `limit` bytes of image data into `sink`. A stream cut short is accepted when
+    /// everything needed arrived (Pillow stops reading there too).
+    private func inflate(limit: Int, sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let (outcome, produced) = try Inflate.run(chunks.imageData, limit: limit, sink: sink)
         switch outcome {
         case .corrupt(let message):
             throw PNGChunks.corrupt("IDAT: \(message)")
         case .truncated:
-            try progress(produced)
-            if produced < count { throw PNGChunks.truncated }
+            if produced < limit { throw PNGChunks.truncated }
         case .done, .outputFull:
             break
         }
     }
 
+    /// `source` is a filtered row: its filter-type byte, then `count` bytes.
     private func unfilter(
-        _ source: UnsafeMutablePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>, previous: UnsafeMutablePointer<UInt8>,
+        _ source: UnsafePointer<UInt8>, into target: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>,
         count: Int, row: Int
     ) throws {
         guard vlm_png_unfilter(Int32(source[0]), source + 1, target, previous, count, Int32(filterStride)) == 0 else {
@@ -199,19 +218,21 @@ struct PNGDecoder: FormatDecoder {
 }
 
 /// The current and previous unfiltered rows (swapped after each row), a row of zeros for the
-/// first row, and room for an unpacked row.
+/// first row, room for an unpacked row and for a filtered row gathered from two pieces.
 private final class RowBuffers {
     private(set) var current: UnsafeMutablePointer<UInt8>
     private(set) var previous: UnsafeMutablePointer<UInt8>
     let zeros: UnsafeMutablePointer<UInt8>
     let unpacked: UnsafeMutablePointer<UInt8>
+    let filtered: UnsafeMutablePointer<UInt8>
 
-    init(packedBytes: Int, unpackedBytes: Int) {
+    init(packedBytes: Int, unpackedBytes: Int, filteredBytes: Int) {
         current = .allocate(capacity: max(packedBytes, 1))
         previous = .allocate(capacity: max(packedBytes, 1))
         zeros = .allocate(capacity: max(packedBytes, 1))
         zeros.initialize(repeating: 0, count: max(packedBytes, 1))
         unpacked = .allocate(capacity: max(unpackedBytes, 1))
+        filtered = .allocate(capacity: max(filteredBytes, 1))
     }
 
     func swap() { Swift.swap(&current, &previous) }
@@ -221,5 +242,6 @@ private final class RowBuffers {
         previous.deallocate()
         zeros.deallocate()
         unpacked.deallocate()
+        filtered.deallocate()
     }
 }
