@@ -20,11 +20,10 @@ static uint32_t adler32_scalar(uint32_t adler, const uint8_t *data, size_t size)
     return s2 << 16 | s1;
 }
 
-#if defined(__x86_64__)
+#if defined(__AVX2__)  // x86_64 builds use -march=haswell (Package.swift)
 #include <immintrin.h>
 
-__attribute__((target("avx2"))) static uint32_t adler32_avx2(uint32_t adler, const uint8_t *data,
-                                                              size_t size) {
+static uint32_t adler32_avx2(uint32_t adler, const uint8_t *data, size_t size) {
     uint64_t s1 = adler & 0xffff, s2 = adler >> 16;
     const __m256i weights = _mm256_setr_epi8(32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
                                              16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1);
@@ -60,10 +59,9 @@ __attribute__((target("avx2"))) static uint32_t adler32_avx2(uint32_t adler, con
 #endif
 
 uint32_t vlm_adler32(uint32_t adler, const uint8_t *data, size_t size) {
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) {
-        return adler32_avx2(adler, data, size);
-    }
-#endif
+#if defined(__AVX2__)
+    return adler32_avx2(adler, data, size);
+#else
     return adler32_scalar(adler, data, size);
+#endif
 }
