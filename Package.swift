@@ -122,13 +122,15 @@ let package = Package(
         .executableTarget(name: "KernelEmbedder", path: "Plugins/KernelEmbedder"),
         .plugin(name: "EmbedKernels", capability: .buildTool(), dependencies: ["KernelEmbedder"]),
         .target(name: "VLMCUDA", dependencies: ["VLMCompute"], plugins: ["EmbedKernels"]),
-        .target(name: "VLMBackendCheck", dependencies: ["VLMCompute", "VLMModels"]),
+        .target(name: "VLMBackendCheck", dependencies: ["VLMCompute", "VLMModels", "VLMCUDA"]),
         .target(name: "CUDAEmulator", path: "Tests/CUDAEmulator",
                 cxxSettings: [.unsafeFlags(["-O2", "-std=c++17", "-U_FORTIFY_SOURCE"])]),
-        .testTarget(name: "VLMCUDATests", dependencies: ["VLMCUDA", "VLMBackendCheck", "CUDAEmulator", "VLMCompute", "VLMModels"]),
+        .testTarget(name: "VLMCUDATests",
+                    dependencies: ["VLMCUDA", "VLMBackendCheck", "CUDAEmulator", "VLMCompute", "VLMModels", "ModelFixtureFiles"]),
         .executableTarget(
             name: "CUDABenchmark",
-            dependencies: ["VLMCUDA", "VLMModels", "VLMCompute", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["VLMCUDA", "VLMBackendCheck", "VLMModels", "VLMCompute",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "benchmarks/cuda/CUDABenchmark"),
 
         .executableTarget(

@@ -1,3 +1,4 @@
+import ModelFixtureFiles
 import Testing
 import VLMBackendCheck
 import VLMCompute
@@ -53,7 +54,7 @@ import VLMCompute
 
     @Test(arguments: ["qwen2-vl-tiny", "qwen2.5-vl-tiny"], [DType.f32, .bf16])
     func tinyModelGeneratesAsTheCPU(model: String, activations: DType) throws {
-        let directory = EmulatedDevice.packageRoot + "/.fixtures/model/" + model
+        let directory = try ModelFixtureFiles.modelDirectory(model)
         let results = TinyModelCheck.run(modelDirectory: directory, device: try EmulatedDevice.backend(activations), seed: 3, steps: 4)
         #expect(Self.failures(results) == [])
     }

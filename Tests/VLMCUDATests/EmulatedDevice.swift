@@ -4,27 +4,21 @@ import FoundationEssentials
 import Foundation
 #endif
 import CUDAEmulator
+import ModelFixtureFiles
 import VLMCompute
 @testable import VLMCUDA
 
 /// NVRTC from the wheel the fixtures found, every kernel compiled once per test run, and CUDA backends
 /// whose driver and cuBLASLt are the host emulator (Tests/CUDAEmulator) running those same kernel sources.
 enum EmulatedDevice {
-    struct MissingFixture: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "missing fixture \(path): run scripts/setup.sh and scripts/fixtures/generate.sh" }
-    }
-
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
-
-    /// `.fixtures/cuda/nvrtc-lib`: the folder of the wheel's libnvrtc (scripts/fixtures/cuda/make.sh).
+    /// `.fixtures/cuda/nvrtc-lib`: the folder of the wheel's libnvrtc (scripts/fixtures/cuda/make.sh, after
+    /// scripts/setup.sh installed the wheel).
     static func nvrtc() throws -> NVRTC {
-        let path = packageRoot + "/.fixtures/cuda/nvrtc-lib"
-        guard let data = FileManager.default.contents(atPath: path) else { throw MissingFixture(path: path) }
-        let folder = String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+        let path = try ModelFixtureFiles.existing(ModelFixtureFiles.packageRoot + "/.fixtures/cuda/nvrtc-lib")
+        let folder = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+            .split(separator: "\n").first.map(String.init) ?? ""
         let libraries = LibraryLocations.files(in: folder, prefix: "libnvrtc.so.")
-        guard let library = libraries.first else { throw MissingFixture(path: folder + "/libnvrtc.so.*") }
+        guard let library = libraries.first else { throw ModelFixtureFiles.Missing(path: folder + "/libnvrtc.so.*") }
         return try NVRTC(SymbolTable.open("libnvrtc", candidates: [library]) { _ in LibraryLocations.files(in: folder, prefix: "libnvrtc-builtins.so") })
     }
 
@@ -39,7 +33,7 @@ enum EmulatedDevice {
     /// A kernel cache holding `compiled`, so backends load without compiling again.
     static let cache = Result { () throws -> KernelCache in
         let (_, kernels, nvrtc) = try compiled.get()
-        let cache = KernelCache(directory: packageRoot + "/.fixtures/cuda/kernel-cache")
+        let cache = KernelCache(directory: ModelFixtureFiles.packageRoot + "/.fixtures/cuda/kernel-cache")
         for (source, compiledSource) in zip(KernelSource.all, kernels) { cache.store(compiledSource, source: source, nvrtc: nvrtc.version) }
         return cache
     }

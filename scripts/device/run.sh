@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine (device tool, `carry: ["dist"]` after scripts/device/build.sh) and writes its
 # tables to $OUT. Stages, in order, default all:
-#   selftest              vlm compile-kernels, then vlm selftest --device cuda (every op vs the CPU at
-#                         Qwen2-VL-7B shapes, tiny checkpoints end to end)  → compile-kernels.md, selftest.md
+#   selftest              compile-kernels, then selftest (= vlm compile-kernels / vlm selftest --device cuda:
+#                         every op vs the CPU at Qwen2-VL-7B shapes, tiny checkpoints end to end)
+#                                                                           → compile-kernels.md, selftest.md
 #   ceilings              copy bandwidth, bf16 GEMM and decode GEMV rates     → ceilings.jsonl
 #   fullsize-qwen2-vl     7B-shaped random checkpoint: logits vs transformers, decode timings → fullsize-*.json
 #   fullsize-qwen2.5-vl
@@ -22,8 +23,8 @@ wheel_libs=$(python3 -c 'import glob, os, nvidia; print(":".join(sorted({os.path
 export LD_LIBRARY_PATH="/usr/local/cuda/lib64:${wheel_libs}:${LD_LIBRARY_PATH:-}"
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
 
-if [ ! -x dist/vlm ] || [ ! -x dist/cuda-benchmark ]; then
-  log "dist/vlm or dist/cuda-benchmark missing: run scripts/device/build.sh here and carry dist"
+if [ ! -x dist/cuda-benchmark ]; then
+  log "dist/cuda-benchmark missing: run scripts/device/build.sh here and carry dist"
   exit 1
 fi
 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.mem --format=csv 2>&1 | tee -a "$OUT/run.log"
@@ -32,10 +33,10 @@ for stage in "${stages[@]}"; do
   log "stage $stage"
   case "$stage" in
     selftest)
-      timeout 120 dist/vlm compile-kernels --arch sm_90a > "$OUT/compile-kernels.md" 2>&1 || status=1
+      timeout 120 dist/cuda-benchmark compile-kernels --arch sm_90a > "$OUT/compile-kernels.md" 2>&1 || status=1
       tail -1 "$OUT/compile-kernels.md" | tee -a "$OUT/run.log"
       python3 scripts/fixtures/model/tiny_models.py .fixtures/model >> "$OUT/run.log" 2>&1 || status=1
-      timeout 420 dist/vlm selftest --device cuda --output "$OUT/selftest.md" 2>&1 | grep -v '^|' | tee -a "$OUT/run.log"
+      timeout 420 dist/cuda-benchmark selftest --output "$OUT/selftest.md" 2>&1 | grep -v '^|' | tee -a "$OUT/run.log"
       [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
       ;;
     ceilings)

@@ -79,6 +79,25 @@ public enum KernelCompileCheck {
     }
 }
 
+extension KernelCompileCheck {
+    /// `vlm compile-kernels`: a markdown table of every kernel's resources, and whether nothing spills.
+    public static func report(nvrtc: NVRTC, architecture: String) throws -> (text: String, passed: Bool) {
+        let (reports, compiled) = try run(nvrtc: nvrtc, architecture: architecture)
+        var lines = ["NVRTC \(nvrtc.version.major).\(nvrtc.version.minor) (\(nvrtc.origin)), --gpu-architecture=\(architecture)", "",
+                     "| file | kernel | registers | stack frame | spill stores | spill loads |", "|---|---|---|---|---|---|"]
+        for report in reports {
+            let r = report.resources
+            lines.append("| \(report.file) | \(report.kernel) | \(r.registers) | \(r.stackFrameBytes) | \(r.spillStoreBytes) | \(r.spillLoadBytes) |")
+        }
+        let spilling = compiled.flatMap { kernels in
+            KernelResources.parse(log: kernels.log).filter(\.value.spills).map { "\(kernels.fileName): \($0.key)" }
+        }
+        lines.append(spilling.isEmpty ? "\(reports.count) kernels in \(compiled.count) files compiled for \(architecture) without spills"
+            : "register spills in: \(spilling.sorted().joined(separator: ", "))")
+        return (lines.joined(separator: "\n"), spilling.isEmpty)
+    }
+}
+
 extension Substring {
     /// The text after the first occurrence of `marker`, if any.
     fileprivate func suffix(after marker: String) -> Substring? {

@@ -7,5 +7,5 @@ struct CUDABenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cuda-benchmark",
         abstract: "GPU ceilings and model timings for the device scripts.",
-        subcommands: [BandwidthCommand.self, GemmCommand.self, LogitsCommand.self, DecodeCommand.self])
+        subcommands: [SelftestCommand.self, CompileKernelsCommand.self, BandwidthCommand.self, GemmCommand.self, LogitsCommand.self, DecodeCommand.self])
 }
