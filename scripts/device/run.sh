@@ -15,12 +15,7 @@ OUT=${OUT:-/tmp/vlm-device-out}
 mkdir -p "$OUT"
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(selftest ceilings fullsize-qwen2-vl fullsize-qwen2.5-vl)
-export PYTHONUNBUFFERED=1
-export VLM_KERNEL_CACHE=/tmp/vlm-kernels
-# NVRTC and cuBLASLt: the CUDA toolkit's, else the Python wheels' (their folders on the library path also
-# let libnvrtc find its builtins).
-wheel_libs=$(python3 -c 'import glob, os, nvidia; print(":".join(sorted({os.path.dirname(p) for r in nvidia.__path__ for p in glob.glob(os.path.join(r, "*", "lib", "lib*.so*"))})))' 2>/dev/null)
-export LD_LIBRARY_PATH="/usr/local/cuda/lib64:${wheel_libs}:${LD_LIBRARY_PATH:-}"
+source scripts/device/cuda_env.sh
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
 
 if [ ! -x dist/cuda-benchmark ]; then
