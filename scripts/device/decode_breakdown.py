@@ -15,7 +15,7 @@ def launches(path):
     rows = list(csv.reader(lines[start:]))
     header, units = rows[0], rows[1]
     name, duration = header.index("Kernel Name"), header.index("gpu__time_duration.sum")
-    scale = {"nsecond": 1e-3, "usecond": 1.0, "msecond": 1e3}[units[duration]]
+    scale = {"ns": 1e-3, "nsecond": 1e-3, "us": 1.0, "usecond": 1.0, "ms": 1e3, "msecond": 1e3}[units[duration]]
     return [(row[name], float(row[duration].replace(",", "")) * scale) for row in rows[2:] if len(row) == len(header)]
 
 

@@ -26,7 +26,7 @@ cat "$OUT/decode-plain.json"
 ncu=$(command -v ncu || ls /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
 for steps in 1 3; do
   timeout 400 "$ncu" --clock-control none --metrics gpu__time_duration.sum --csv --page raw \
-    --log-file "$OUT/ncu-steps$steps.log" "${decode[@]}" --steps "$steps" > "$OUT/ncu-steps$steps.csv"
+    --log-file "$OUT/ncu-steps$steps.csv" "${decode[@]}" --steps "$steps" > "$OUT/ncu-steps$steps.out"
 done
 python3 scripts/device/decode_breakdown.py "$OUT/ncu-steps1.csv" "$OUT/ncu-steps3.csv" "$OUT/decode-plain.json" \
   | tee "$OUT/decode-breakdown.md"

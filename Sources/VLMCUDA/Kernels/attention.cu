@@ -21,9 +21,34 @@ struct AttentionTile {
     int lo[ATT_PAIRS], hi[ATT_PAIRS];  // each pair attends to keys [lo, hi)
 };
 
-// rows[r] = source[offsets[r] ...][0 ..< D] as f32, zeros where the offset is -1.
+// 16 bytes read by one load instruction: 8 bf16 or 4 floats; `unpack` gives element k as f32.
+struct alignas(16) Bytes16 {
+    unsigned words[4];
+};
+__device__ __forceinline__ float unpack(const Bytes16& v, int k, const bf16*) {
+    return __uint_as_float(((v.words[k >> 1] >> ((k & 1) * 16)) & 0xffffu) << 16);
+}
+__device__ __forceinline__ float unpack(const Bytes16& v, int k, const float*) { return __uint_as_float(v.words[k]); }
+
+// rows[r] = source[offsets[r] ...][0 ..< D] as f32, zeros where the offset is -1. Rows start at multiples of
+// D elements and D · sizeof(T) is a multiple of 16 for every head size here, so from an aligned source each
+// piece is one 16-byte load, and the unrolled loop keeps a thread's loads in flight together (one 2-byte
+// load at a time, each waited for, made decode attention ~10× slower than its memory traffic, 2026-12-02).
 template <typename T, int D, int ROWS>
 __device__ __forceinline__ void load_rows(float (&rows)[ROWS][D + 1], const long long* offsets, const T* source) {
+    constexpr int WIDTH = 16 / (int)sizeof(T), PIECES = D / WIDTH;
+    if (D % WIDTH == 0 && reinterpret_cast<unsigned long long>(source) % 16 == 0) {
+#pragma unroll 4
+        for (int i = threadIdx.x; i < ROWS * PIECES; i += ATT_THREADS) {
+            const int row = i / PIECES, d = (i % PIECES) * WIDTH;
+            const long long offset = offsets[row];
+            Bytes16 piece = {};
+            if (offset >= 0) piece = *reinterpret_cast<const Bytes16*>(source + offset + d);
+#pragma unroll
+            for (int k = 0; k < WIDTH; k++) rows[row][d + k] = offset >= 0 ? unpack(piece, k, source) : 0.0f;
+        }
+        return;
+    }
     for (int i = threadIdx.x; i < ROWS * D; i += ATT_THREADS) {
         const int row = i / D, d = i % D;
         const long long offset = offsets[row];
