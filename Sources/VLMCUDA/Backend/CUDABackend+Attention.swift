@@ -64,7 +64,9 @@ extension CUDABackend {
     }
 
     /// Keys per split (0: none). Automatic: split only long key ranges whose launch would leave most of
-    /// the GPU idle (decode batches), into enough pieces for about two blocks per multiprocessor.
+    /// the GPU idle (decode batches), into enough pieces for about two blocks per multiprocessor, of at
+    /// least 64 keys each (256 before 2026-12-02: batch-1 decode at 1300 keys then ran 24 blocks on 132
+    /// multiprocessors).
     func pagedSplitKeys(maxKeys: Int, blocks: Int) -> Int {
         switch split {
         case .never:
@@ -74,7 +76,7 @@ extension CUDABackend {
         case .automatic:
             let target = 2 * context.properties.multiprocessorCount
             guard maxKeys > 1024, blocks < target else { return 0 }
-            let pieces = min((target + blocks - 1) / blocks, (maxKeys + 255) / 256)
+            let pieces = min((target + blocks - 1) / blocks, (maxKeys + 63) / 64)
             guard pieces > 1 else { return 0 }
             return ((maxKeys + pieces - 1) / pieces + 31) / 32 * 32
         }
