@@ -32,6 +32,8 @@ extension CUDABackend {
                      "\(operation): \(x.shape) with weight \(weight.shape) into \(out.shape)")
     }
 
-    /// A warp per 32 elements of the row, 32 to 256 threads (block_sum needs whole warps).
-    private func normThreads(_ width: Int) -> Int { min(256, max(32, (width + 31) / 32 * 32)) }
+    /// A warp per 32 elements of the row, 32 to 1024 threads (block_sum needs whole warps). A thread reads
+    /// its elements one after another, so at batch 1 (one block for the whole GPU) fewer elements per
+    /// thread is what shortens the kernel.
+    private func normThreads(_ width: Int) -> Int { min(1024, max(32, (width + 31) / 32 * 32)) }
 }
