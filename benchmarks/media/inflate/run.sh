@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../../.."
 inputs=/tmp/vlm-media-bench
 [ $# -gt 0 ] || { python3 benchmarks/media/make_inputs.py "$inputs" > /dev/null; set -- "$inputs"/*.png; }
 shim=Sources/CMediaShim
+[ -f /usr/include/zlib.h ] || { echo "inflate/run.sh: needs zlib's headers (apt-get install zlib1g-dev)" >&2; exit 1; }
 extra=(); [ -f /usr/include/libdeflate.h ] && extra=(-DHAVE_LIBDEFLATE -ldeflate)
 flags=(-O2); [ "$(uname -m)" = x86_64 ] && flags+=(-march=haswell)  # as Package.swift builds CMediaShim
 cc "${flags[@]}" -I"$shim/include" benchmarks/media/inflate/inflate_bench.c "$shim"/inflate.c "$shim"/adler32.c \
