@@ -85,17 +85,22 @@ typedef struct {
 
 static int consumed_overrun(const inflater *s) { return s->overrun * 8 > s->bit_count; }
 
+// Moves to the next non-empty segment when the current one is used up (the last one stays current).
+static void next_segment_if_empty(inflater *s) {
+    while (s->in == s->in_end && s->segment + 1 < s->segment_count) {
+        s->segment++;
+        s->in = s->segments[s->segment].data;
+        s->in_end = s->in + s->segments[s->segment].size;
+    }
+}
+
 // Byte-wise refill at the end of a segment or of the input; returns -1 once bits past the end of
 // the input have been consumed.
 static int refill_slow(inflater *s) {
     // A wide load may have put bytes above `bit_count`; they are added again below.
     s->bits &= s->bit_count ? (~0ULL >> (64 - s->bit_count)) : 0;
     while (s->bit_count < 56) {
-        while (s->in == s->in_end && s->segment + 1 < s->segment_count) {
-            s->segment++;
-            s->in = s->segments[s->segment].data;
-            s->in_end = s->in + s->segments[s->segment].size;
-        }
+        next_segment_if_empty(s);
         uint8_t byte = 0;
         if (s->in < s->in_end) {
             byte = *s->in++;
@@ -512,14 +517,6 @@ static vlm_inflate_status huffman_block(inflater *s) {
         }
         copy_match(out, pos, length, distance, capacity);
         pos += length;
-    }
-}
-
-static void next_segment_if_empty(inflater *s) {
-    while (s->in == s->in_end && s->segment + 1 < s->segment_count) {
-        s->segment++;
-        s->in = s->segments[s->segment].data;
-        s->in_end = s->in + s->segments[s->segment].size;
     }
 }
 

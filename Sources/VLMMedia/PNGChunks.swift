@@ -15,7 +15,7 @@ struct PNGChunks {
     let imageData: [UnsafeRawBufferPointer]
 
     /// Samples per pixel.
-    var channels: Int { [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][colorType] ?? 1 }
+    let channels: Int
 
     init(_ data: UnsafeRawBufferPointer) throws {
         var offset = 8
@@ -69,6 +69,7 @@ struct PNGChunks {
             }
         }
         (width, height, bitDepth, colorType, interlaced) = header
+        channels = Self.channelsOfColorType[colorType] ?? 1
         self.palette = palette
         self.imageData = imageData
     }
@@ -91,6 +92,9 @@ struct PNGChunks {
         guard content[12] <= 1 else { throw corrupt("unknown interlace method \(content[12]) in IHDR") }
         return (width, height, bitDepth, colorType, content[12] == 1)
     }
+
+    /// Samples per pixel of each color type (PNG spec §11.2.2).
+    private static let channelsOfColorType = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4]
 
     static func bigEndian(_ data: UnsafeRawBufferPointer, at offset: Int) -> Int {
         Int(data[offset]) << 24 | Int(data[offset + 1]) << 16 | Int(data[offset + 2]) << 8 | Int(data[offset + 3])
