@@ -53,12 +53,12 @@ private let hello = [ChatMessage(role: .user, content: .text("hi"), templateFiel
         }
     }
 
-    @Test func specialTokensAreTheNamedOnesThatAreSet() {
-        let config = try! JSONParser.parse("""
+    @Test func specialTokensAreTheNamedOnesThatAreSet() throws {
+        let config = try #require(try JSONParser.parse("""
             {"bos_token": null, "eos_token": "<|im_end|>", "pad_token": {"__type": "AddedToken", "content": "<|endoftext|>"},
              "image_token": "<|image_pad|>", "add_bos_token": false, "chat_template": "x",
              "extra_special_tokens": {"video_token": "<|video_pad|>"}}
-            """).objectValue!
+            """).objectValue)
         #expect(SpecialTokens.named(in: config) == JSONObject([("eos_token", "<|im_end|>"), ("pad_token", "<|endoftext|>"),
                                                               ("image_token", "<|image_pad|>"), ("video_token", "<|video_pad|>")]))
     }

@@ -14,7 +14,9 @@ import VLMJSON
         var testDescription: String { name }
     }
 
-    static let folder = try! MediaFolder()
+    static let folder = MediaFolder()
+    /// The folder's files, written once for every test that starts a server.
+    static let folderCreated = Result { try folder.create() }
     static var allowed: String { folder.allowed.path }
 
     static func image(_ url: String) -> String {
@@ -72,7 +74,8 @@ import VLMJSON
     ]
 
     static func startServer() async throws -> TestServer {
-        try await TestServer.start(engine: FakeEngine(maxModelLen: 64)) {
+        try folderCreated.get()
+        return try await TestServer.start(engine: FakeEngine(maxModelLen: 64)) {
             $0.mediaLimits = PromptMediaLimits(image: 2, video: 0)
             $0.mediaFetch.allowedLocalMediaPath = allowed
             $0.maxRequestBodyBytes = 4096

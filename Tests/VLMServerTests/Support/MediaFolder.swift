@@ -1,13 +1,13 @@
 import Foundation
 
 /// A temporary folder for `--allowed-local-media-path` tests: `allowed/ok.png`, a symlink inside it
-/// that points outside, and `outside.png` next to it.
+/// that points outside, and `outside.png` next to it. Its paths are known at once (test arguments
+/// quote them); `create()` writes the files.
 struct MediaFolder {
-    let root: URL
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("vlm-server-tests-\(UUID().uuidString)")
     var allowed: URL { root.appendingPathComponent("allowed") }
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("vlm-server-tests-\(UUID().uuidString)")
+    func create() throws {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("allowed"), withIntermediateDirectories: true)
         try pngHeader(width: 28, height: 28).write(to: root.appendingPathComponent("allowed/ok.png"))
         try pngHeader(width: 28, height: 28).write(to: root.appendingPathComponent("outside.png"))
