@@ -3,6 +3,8 @@
 // otherwise temperature, top_k, min_p, top_p (SamplingWeights) and a draw from the sequence's own
 // generator. Returned log-probabilities are those of the raw logits (vLLM's default "raw_logprobs").
 
+import VLMCompute
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,7 +34,7 @@ enum Sampler {
         let penalized = params.repetitionPenalty != 1 || params.frequencyPenalty != 0 || params.presencePenalty != 0
         let tokenId: Int
         if !blocksStops && !penalized && params.temperature < greedyTemperature {
-            tokenId = argmax(raw)
+            tokenId = Greedy.token(raw)
         } else {
             var logits = Array(raw)
             if blocksStops {
@@ -40,7 +42,7 @@ enum Sampler {
             }
             if penalized { applyPenalties(&logits, input) }
             if params.temperature < greedyTemperature {
-                tokenId = argmax(logits[...])
+                tokenId = Greedy.token(logits[...])
             } else {
                 var weights = SamplingWeights(logits: logits, temperature: Float(params.temperature),
                                               topK: params.topK > 0 ? params.topK : nil)
@@ -71,13 +73,6 @@ enum Sampler {
             logits[id] -= Float(params.frequencyPenalty) * Float(count)
             logits[id] -= Float(params.presencePenalty)
         }
-    }
-
-    /// The first index of the largest logit.
-    static func argmax(_ logits: ArraySlice<Float>) -> Int {
-        var best = logits.startIndex
-        for i in logits.indices where logits[i] > logits[best] { best = i }
-        return best - logits.startIndex
     }
 
     /// Log-probability of the chosen token and the `top` most likely ones under the raw logits

@@ -1,4 +1,4 @@
-/// Greedy decoding on host logits (tests and benchmarks; the engine's `Sampler` does real sampling).
+/// Greedy decoding on host logits: the engine's `Sampler` at temperature 0, tests and benchmarks.
 public enum Greedy {
     /// Index of the largest logit, the first one on ties (as torch.argmax).
     public static func token(_ logits: ArraySlice<Float>) -> Int {

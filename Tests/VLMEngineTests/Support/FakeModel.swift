@@ -87,7 +87,7 @@ enum FakeModel {
         }
         var output: [Int] = []
         while output.count < maxTokens {
-            let token = Sampler.argmax(logits(attendingTo: entries)[...])
+            let token = Greedy.token(logits(attendingTo: entries)[...])
             output.append(token)
             if !request.sampling.ignoreEOS && eosTokenIds.contains(token) { break }
             let p = Int32(entries.count + positions.ropeDelta)
